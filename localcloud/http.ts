@@ -1,0 +1,79 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { CloudError } from './errors'
+
+/** CloudBase's limit for a synchronous request or response body. */
+export const MAX_BODY_BYTES = 6 * 1024 * 1024
+
+export interface RouteContext {
+  req: IncomingMessage
+  res: ServerResponse
+  url: URL
+  params: string[]
+}
+
+export type RouteHandler = (ctx: RouteContext) => Promise<void> | void
+
+interface Route {
+  method: string
+  pattern: RegExp
+  handler: RouteHandler
+}
+
+/** A small method + path-pattern router; the first matching route wins. */
+export class Router {
+  private readonly routes: Route[] = []
+
+  add(method: string, pattern: RegExp, handler: RouteHandler): void {
+    this.routes.push({ method, pattern, handler })
+  }
+
+  match(method: string, pathname: string): { handler: RouteHandler; params: string[] } | undefined {
+    for (const route of this.routes) {
+      if (route.method !== method && route.method !== '*') continue
+      const m = route.pattern.exec(pathname)
+      if (m) return { handler: route.handler, params: m.slice(1).map((p) => decodeURIComponent(p ?? '')) }
+    }
+    return undefined
+  }
+}
+
+/** Reads the whole body, refusing anything over CloudBase's 6 MB limit before buffering it. */
+export async function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
+  const declared = Number(req.headers['content-length'] ?? 0)
+  if (declared > limit) {
+    req.resume()
+    throw new CloudError('EXCEED_REQUEST_LIMIT', `request body of ${declared} bytes exceeds the ${limit}-byte limit`, 413)
+  }
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length
+    if (size > limit) {
+      req.resume()
+      throw new CloudError('EXCEED_REQUEST_LIMIT', `request body exceeds the ${limit}-byte limit`, 413)
+    }
+    chunks.push(chunk as Buffer)
+  }
+  return Buffer.concat(chunks)
+}
+
+/** Parses a JSON object body; anything else is a typed 400. */
+export async function readJsonObject(req: IncomingMessage): Promise<Record<string, unknown>> {
+  const raw = await readBody(req)
+  let parsed: unknown
+  try {
+    parsed = raw.length === 0 ? {} : JSON.parse(raw.toString('utf8'))
+  } catch (e) {
+    throw new CloudError('INVALID_REQUEST_BODY', `request body is not valid JSON: ${(e as Error).message}`, 400)
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new CloudError('INVALID_REQUEST_BODY', 'request body must be a JSON object', 400)
+  }
+  return parsed as Record<string, unknown>
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body)
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) })
+  res.end(text)
+}

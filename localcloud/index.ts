@@ -1,0 +1,36 @@
+import path from 'node:path'
+import { REPO_ROOT, type LocalCloudSettings } from './config'
+import { DatabaseModule } from './db/module'
+import { FunctionsModule } from './functions/module'
+import { installNetworkGuard } from './network-guard'
+import { LocalCloud } from './server'
+import { StorageModule } from './storage/module'
+
+export { LocalCloud } from './server'
+
+export interface StartOptions extends Partial<LocalCloudSettings> {
+  /** An open transaction untouched this long is aborted (CloudBase/MongoDB: 60 s). */
+  transactionTimeoutMs?: number
+  /** Refuse and record any connection that would leave 127.0.0.1 (default on). */
+  networkGuard?: boolean
+}
+
+/** Starts a local cloud: database, storage and functions on one 127.0.0.1 port. */
+export async function startLocalCloud(options: StartOptions = {}): Promise<LocalCloud> {
+  const dataDir = options.dataDir ?? path.join(REPO_ROOT, '.data')
+  if (options.networkGuard !== false) installNetworkGuard()
+  const cloud = new LocalCloud({ port: options.port ?? 3939, dataDir })
+  cloud
+    .use(
+      new DatabaseModule({
+        dataDir,
+        databaseDir: options.databaseDir ?? path.join(REPO_ROOT, 'database'),
+        seed: options.seed ?? true,
+        transactionTimeoutMs: options.transactionTimeoutMs,
+      }),
+    )
+    .use(new StorageModule({ dataDir }))
+    .use(new FunctionsModule({ functionsDir: options.functionsDir ?? path.join(REPO_ROOT, 'cloudfunctions'), timers: options.timers ?? true }))
+  await cloud.start()
+  return cloud
+}
