@@ -143,26 +143,29 @@ export class LocalCloud {
     }
   }
 
-  /** One SDK call: `{action, ...params}` in, `{requestId, ...reply}` or `{code, message, requestId}` out, always HTTP 200. */
-  private async serveAdmin(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const body = await readJsonObject(req)
+  /**
+   * Serves one SDK action in-process: the reply the wire would carry, `{requestId, ...reply}` or
+   * `{code, message, requestId}`. The HTTP endpoint is a thin shell over this.
+   */
+  async dispatch(body: Record<string, unknown>, caller?: string): Promise<Record<string, unknown>> {
     const requestId = this.nextRequestId()
     const action = body.action
     const handler = typeof action === 'string' ? this.actions.get(action) : undefined
-    if (!handler) {
-      sendJson(res, 200, { code: 'INVALID_ACTION', message: `unknown action ${String(action)}`, requestId })
-      return
-    }
-    const caller = req.headers['x-local-function']
+    if (!handler) return { code: 'INVALID_ACTION', message: `unknown action ${String(action)}`, requestId }
     try {
-      const reply = await handler(body, { requestId, caller: typeof caller === 'string' ? caller : undefined })
-      sendJson(res, 200, { ...reply, requestId })
+      const reply = await handler(body, { requestId, caller })
+      return { ...reply, requestId }
     } catch (err) {
-      if (err instanceof CloudError) sendJson(res, 200, { code: err.code, message: err.message, requestId })
-      else {
-        console.error(`[local cloud] ${String(action)} failed`, err)
-        sendJson(res, 200, { code: 'SYS_ERR', message: (err as Error)?.message ?? String(err), requestId })
-      }
+      if (err instanceof CloudError) return { code: err.code, message: err.message, requestId }
+      console.error(`[local cloud] ${String(action)} failed`, err)
+      return { code: 'SYS_ERR', message: (err as Error)?.message ?? String(err), requestId }
     }
+  }
+
+  /** One SDK call over HTTP: always answered 200, errors in the body as the SDK expects. */
+  private async serveAdmin(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const body = await readJsonObject(req)
+    const caller = req.headers['x-local-function']
+    sendJson(res, 200, await this.dispatch(body, typeof caller === 'string' ? caller : undefined))
   }
 }

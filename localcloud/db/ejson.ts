@@ -9,11 +9,36 @@ export function parseWire(text: unknown, what: string, now: number): unknown {
   if (typeof text !== 'string') throw new CloudError('INVALID_PARAM', `${what} must be an EJSON string`)
   let parsed: unknown
   try {
-    parsed = EJSON.parse(text, { relaxed: true })
+    const json: unknown = JSON.parse(text)
+    assertCanonicalTypes(json)
+    parsed = EJSON.deserialize(json as Doc, { relaxed: true })
   } catch (e) {
     throw new CloudError('INVALID_PARAM', `${what} is not valid EJSON: ${(e as Error).message}`)
   }
   return normalise(parsed, now)
+}
+
+const INTEGER = /^-?\d+$/
+const DOUBLE = /^(-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?|NaN|-?Infinity)$/
+
+/** bson's EJSON reader accepts `{"$numberInt": "x"}` as NaN and bad `$date`s as Invalid Date: refuse them instead. */
+function assertCanonicalTypes(value: unknown): void {
+  if (value === null || typeof value !== 'object') return
+  if (Array.isArray(value)) {
+    value.forEach(assertCanonicalTypes)
+    return
+  }
+  const record = value as Record<string, unknown>
+  if ('$numberInt' in record && !(typeof record.$numberInt === 'string' && INTEGER.test(record.$numberInt))) throw new Error(`bad $numberInt ${JSON.stringify(record.$numberInt)}`)
+  if ('$numberLong' in record && !(typeof record.$numberLong === 'string' && INTEGER.test(record.$numberLong))) throw new Error(`bad $numberLong ${JSON.stringify(record.$numberLong)}`)
+  if ('$numberDouble' in record && !(typeof record.$numberDouble === 'string' && DOUBLE.test(record.$numberDouble))) throw new Error(`bad $numberDouble ${JSON.stringify(record.$numberDouble)}`)
+  if ('$date' in record) {
+    const d = record.$date
+    const ok = typeof d === 'number' || (typeof d === 'string' && !Number.isNaN(Date.parse(d))) || (d !== null && typeof d === 'object' && INTEGER.test(String((d as Record<string, unknown>).$numberLong)))
+    if (!ok) throw new Error(`bad $date ${JSON.stringify(d)}`)
+    return
+  }
+  for (const v of Object.values(record)) assertCanonicalTypes(v)
 }
 
 /** Parses a wire EJSON object (query, update, document). */
