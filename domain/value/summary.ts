@@ -1,0 +1,199 @@
+/**
+ * From a transaction log to per-customer summaries (x, t_x, T, mean repeat spend) with the
+ * CDNOW conventions: purchases on the same store day merge into one purchase-day, x counts
+ * repeat purchase-days up to the calibration end, t_x = (last - first) / 7 and
+ * T = (calibration end - first) / 7 in weeks. Day boundaries are the store's time zone
+ * (Asia/Shanghai unless told otherwise): an instant is turned into a store day once, at the
+ * edge, with dayjs' utc + timezone plugins; everything after works on day numbers.
+ */
+import dayjs from 'dayjs'
+import utc from 'dayjs/plugin/utc'
+import timezone from 'dayjs/plugin/timezone'
+import type { CustomerStats, StoreDay } from '../../typings/value'
+import { ValueInputError } from './errors'
+
+dayjs.extend(utc)
+dayjs.extend(timezone)
+
+export const DEFAULT_TIME_ZONE = 'Asia/Shanghai'
+const MS_PER_DAY = 86_400_000
+export const DAYS_PER_WEEK = 7
+
+/** Returns the store day ('YYYY-MM-DD') on which an instant falls in the store's time zone. */
+export function storeDayOf(instant: Date | number | string, timeZone: string = DEFAULT_TIME_ZONE): StoreDay {
+  const moment = dayjs(instant)
+  if (!moment.isValid()) throw new ValueInputError('INVALID_DATE', `not a valid instant: ${String(instant)}`)
+  return moment.tz(timeZone).format('YYYY-MM-DD')
+}
+
+/** Returns the day number (days since 1970-01-01) of a calendar day 'YYYY-MM-DD' or 'YYYYMMDD'; throws on anything else. */
+export function dayNumber(day: StoreDay): number {
+  const match = /^(\d{4})-?(\d{2})-?(\d{2})$/.exec(day)
+  if (!match) throw new ValueInputError('INVALID_DATE', `not a calendar day (YYYY-MM-DD or YYYYMMDD): '${day}'`)
+  const year = Number(match[1])
+  const month = Number(match[2])
+  const date = Number(match[3])
+  const time = Date.UTC(year, month - 1, date)
+  const check = new Date(time)
+  if (check.getUTCFullYear() !== year || check.getUTCMonth() !== month - 1 || check.getUTCDate() !== date) {
+    throw new ValueInputError('INVALID_DATE', `no such calendar day: '${day}'`)
+  }
+  return time / MS_PER_DAY
+}
+
+/** Returns the calendar day 'YYYY-MM-DD' of a day number. */
+export function dayString(day: number): StoreDay {
+  return new Date(day * MS_PER_DAY).toISOString().slice(0, 10)
+}
+
+/** One purchase (a paid order), on a store day, in the input's money units. */
+export interface Transaction {
+  customerId: string
+  /** Day number (see `dayNumber`). */
+  day: number
+  amount: number
+}
+
+/** A customer's calibration summary; times in weeks, money in the input's units. */
+export interface CustomerSummary {
+  id: string
+  x: number
+  tx: number
+  T: number
+  /** Mean spend per repeat purchase-day; 0 when x = 0. */
+  meanRepeatSpend: number
+  totalSpend: number
+  firstDay: number
+  lastDay: number
+  /** Purchase-days and spend after the calibration end, up to the holdout end. */
+  holdoutPurchases: number
+  holdoutSpend: number
+}
+
+export interface SummaryOptions {
+  /** Last day (day number) of the calibration period, inclusive; the "now" of the summaries. */
+  calibrationEnd: number
+  /** Last day of the holdout period, inclusive; default: no holdout counted. */
+  holdoutEnd?: number
+}
+
+/**
+ * Summarises a transaction log per customer with the CDNOW conventions; customers whose first
+ * purchase is after the calibration end are left out (they were not customers yet). The result
+ * is in order of first appearance in the log.
+ */
+export function summarizeTransactions(transactions: readonly Transaction[], options: SummaryOptions): CustomerSummary[] {
+  const { calibrationEnd } = options
+  const holdoutEnd = options.holdoutEnd ?? calibrationEnd
+  const byCustomer = new Map<string, Map<number, number>>()
+  for (const transaction of transactions) {
+    let days = byCustomer.get(transaction.customerId)
+    if (!days) {
+      days = new Map()
+      byCustomer.set(transaction.customerId, days)
+    }
+    days.set(transaction.day, (days.get(transaction.day) ?? 0) + transaction.amount)
+  }
+  const summaries: CustomerSummary[] = []
+  for (const [id, spendByDay] of byCustomer) {
+    const days = Array.from(spendByDay.keys()).sort((a, b) => a - b)
+    const firstDay = days[0]
+    if (firstDay > calibrationEnd) continue
+    let x = 0
+    let lastDay = firstDay
+    let repeatSpend = 0
+    let totalSpend = 0
+    let holdoutPurchases = 0
+    let holdoutSpend = 0
+    for (const day of days) {
+      const spend = spendByDay.get(day) ?? 0
+      if (day <= calibrationEnd) {
+        totalSpend += spend
+        if (day !== firstDay) {
+          x++
+          repeatSpend += spend
+          lastDay = day
+        }
+      } else if (day <= holdoutEnd) {
+        holdoutPurchases++
+        holdoutSpend += spend
+      }
+    }
+    summaries.push({
+      id,
+      x,
+      tx: (lastDay - firstDay) / DAYS_PER_WEEK,
+      T: (calibrationEnd - firstDay) / DAYS_PER_WEEK,
+      meanRepeatSpend: x > 0 ? repeatSpend / x : 0,
+      totalSpend,
+      firstDay,
+      lastDay,
+      holdoutPurchases,
+      holdoutSpend,
+    })
+  }
+  return summaries
+}
+
+/** Returns the model summary (weeks, fen) of stored customer statistics as of the store day `now`. */
+export function summaryFromStats(stats: CustomerStats, now: StoreDay | number): CustomerSummary {
+  const firstDay = dayNumber(stats.firstPurchaseDay)
+  const lastDay = dayNumber(stats.lastPurchaseDay)
+  const today = typeof now === 'number' ? now : dayNumber(now)
+  assertValidStats(stats, firstDay, lastDay, today)
+  const x = stats.repeatPurchaseDays
+  return {
+    id: stats.customerId,
+    x,
+    tx: (lastDay - firstDay) / DAYS_PER_WEEK,
+    T: (today - firstDay) / DAYS_PER_WEEK,
+    meanRepeatSpend: x > 0 ? stats.repeatSpendFen / x : 0,
+    totalSpend: stats.firstDaySpendFen + stats.repeatSpendFen,
+    firstDay,
+    lastDay,
+    holdoutPurchases: 0,
+    holdoutSpend: 0,
+  }
+}
+
+function assertValidStats(stats: CustomerStats, firstDay: number, lastDay: number, today: number): void {
+  const x = stats.repeatPurchaseDays
+  if (!Number.isInteger(x) || x < 0) throw new ValueInputError('INVALID_STATS', `repeatPurchaseDays must be a whole number >= 0, got ${x}`)
+  if (lastDay < firstDay) throw new ValueInputError('INVALID_STATS', 'lastPurchaseDay is before firstPurchaseDay')
+  if (today < lastDay) throw new ValueInputError('INVALID_STATS', 'the scoring day is before the last purchase day')
+  if ((x === 0) !== (lastDay === firstDay)) {
+    throw new ValueInputError('INVALID_STATS', 'repeatPurchaseDays is 0 exactly when the last purchase day is the first')
+  }
+  if (x > lastDay - firstDay) throw new ValueInputError('INVALID_STATS', 'more repeat purchase-days than days between first and last purchase')
+  if (!(stats.repeatSpendFen >= 0 && stats.firstDaySpendFen >= 0)) throw new ValueInputError('INVALID_STATS', 'spend must be >= 0 fen')
+}
+
+/**
+ * Returns the statistics after one more paid purchase on store day `day` (not before the last
+ * purchase day): a purchase on the last purchase day merges into it, a later one adds a repeat
+ * purchase-day. Equal to recomputing from all purchases with `statsFromPurchases`.
+ */
+export function recordPurchaseDay(stats: CustomerStats | null, customerId: string, day: StoreDay, amountFen: number): CustomerStats {
+  if (!Number.isInteger(amountFen) || amountFen < 0) throw new ValueInputError('INVALID_AMOUNT', `amount must be whole fen >= 0, got ${amountFen}`)
+  const dayValue = dayNumber(day)
+  const canonicalDay = dayString(dayValue)
+  if (!stats) {
+    return { customerId, firstPurchaseDay: canonicalDay, lastPurchaseDay: canonicalDay, repeatPurchaseDays: 0, firstDaySpendFen: amountFen, repeatSpendFen: 0 }
+  }
+  const lastDay = dayNumber(stats.lastPurchaseDay)
+  if (dayValue < lastDay) throw new ValueInputError('OUT_OF_ORDER', `purchase on ${day} is before the last purchase day ${stats.lastPurchaseDay}; recompute with statsFromPurchases`)
+  if (dayValue === lastDay) {
+    return stats.repeatPurchaseDays === 0
+      ? { ...stats, firstDaySpendFen: stats.firstDaySpendFen + amountFen }
+      : { ...stats, repeatSpendFen: stats.repeatSpendFen + amountFen }
+  }
+  return { ...stats, lastPurchaseDay: canonicalDay, repeatPurchaseDays: stats.repeatPurchaseDays + 1, repeatSpendFen: stats.repeatSpendFen + amountFen }
+}
+
+/** Recomputes a customer's statistics from all their paid purchases (any order); null when there are none. */
+export function statsFromPurchases(customerId: string, purchases: ReadonlyArray<{ day: StoreDay; amountFen: number }>): CustomerStats | null {
+  const sorted = purchases.map((purchase) => ({ day: dayNumber(purchase.day), amountFen: purchase.amountFen })).sort((a, b) => a.day - b.day)
+  let stats: CustomerStats | null = null
+  for (const purchase of sorted) stats = recordPurchaseDay(stats, customerId, dayString(purchase.day), purchase.amountFen)
+  return stats
+}
