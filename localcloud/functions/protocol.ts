@@ -1,0 +1,37 @@
+import type { RefusedConnection } from '../network-guard'
+
+/** The context CloudBase passes as `main`'s second argument (what `getCloudbaseContext(context)` parses). */
+export interface FunctionContext {
+  request_id: string
+  function_name: string
+  function_version: string
+  namespace: string
+  memory_limit_in_mb: number
+  time_limit_in_ms: number
+  /** JSON object of the call's identity keys (WX_OPENID, TCB_SOURCE, ...). */
+  environment: string
+}
+
+/** What the worker is told once, when it starts. */
+export interface WorkerData {
+  functionName: string
+  /** Absolute path of the built `index.js`. */
+  entry: string
+  clockOffsetMs: number
+}
+
+export type ToWorker =
+  | { type: 'invoke'; callId: number; event: unknown; context: FunctionContext; clockOffsetMs: number }
+  | { type: 'clock'; clockOffsetMs: number }
+
+export interface WorkerFailure {
+  message: string
+  name?: string
+  code?: string
+  stack?: string
+}
+
+export type FromWorker =
+  | { type: 'result'; callId: number; ok: true; json: string }
+  | { type: 'result'; callId: number; ok: false; error: WorkerFailure }
+  | { type: 'refused'; attempt: RefusedConnection }

@@ -1,0 +1,90 @@
+/**
+ * One cloud function's instance: a worker thread that loads the function's built index.js and
+ * runs `main(event, context)` for each invocation the main thread sends, concurrently. Before
+ * loading the function it installs what makes the local run faithful and safe: the network
+ * guard, the movable clock and the transaction guards on the function's own SDK copy.
+ */
+import path from 'node:path'
+import { parentPort, workerData } from 'node:worker_threads'
+import { MAX_BODY_BYTES } from '../http'
+import { installNetworkGuard, onRefusedConnection } from '../network-guard'
+import { installLocalDate, setClockOffset } from './local-date'
+import type { FromWorker, ToWorker, WorkerData, WorkerFailure } from './protocol'
+import { installTransactionGuards } from './sdk-guards'
+
+type Handler = (event: unknown, context: unknown) => unknown
+
+const data = workerData as WorkerData
+const port = parentPort
+if (!port) throw new Error('localcloud/functions/worker.ts runs only as a worker thread')
+
+function send(message: FromWorker): void {
+  port!.postMessage(message)
+}
+
+function describe(err: unknown): WorkerFailure {
+  if (err instanceof Error) {
+    const code = (err as { code?: unknown }).code
+    return { message: err.message, name: err.name, stack: err.stack, code: code === undefined ? undefined : String(code) }
+  }
+  return { message: typeof err === 'string' ? err : JSON.stringify(err) ?? String(err) }
+}
+
+installNetworkGuard(`function:${data.functionName}`)
+onRefusedConnection((attempt) => send({ type: 'refused', attempt }))
+setClockOffset(data.clockOffsetMs)
+installLocalDate()
+process.setSourceMapsEnabled(true)
+// In a worker, process.exit() ends only this thread; abort() and a signal to our own pid would
+// end the whole local cloud, so they end the thread too.
+const realKill = process.kill.bind(process)
+process.abort = () => process.exit(134) as never
+process.kill = ((pid: number, signal?: string | number) => {
+  if (pid === process.pid || pid === 0 || pid === -process.pid) process.exit(1)
+  return realKill(pid, signal)
+}) as typeof process.kill
+
+/** Patches the @cloudbase/database copy the function itself would load, wherever it resolves from. */
+function guardFunctionSdk(functionDir: string): void {
+  let databaseEntry: string
+  try {
+    const sdkEntry = require.resolve('@cloudbase/node-sdk', { paths: [functionDir] })
+    databaseEntry = require.resolve('@cloudbase/database', { paths: [path.dirname(sdkEntry), functionDir] })
+  } catch {
+    return // the function does not use the SDK
+  }
+  installTransactionGuards(require(databaseEntry))
+}
+
+let handler: Handler | undefined
+let loadError: WorkerFailure | undefined
+try {
+  guardFunctionSdk(path.dirname(data.entry))
+  const loaded = require(data.entry) as { main?: unknown }
+  if (typeof loaded.main !== 'function') throw new Error(`${data.entry} does not export a main(event, context) function`)
+  handler = loaded.main as Handler
+} catch (err) {
+  loadError = describe(err)
+  loadError.message = `cloud function ${data.functionName} failed to load: ${loadError.message}`
+}
+
+async function invoke(message: Extract<ToWorker, { type: 'invoke' }>): Promise<void> {
+  setClockOffset(message.clockOffsetMs)
+  if (!handler) {
+    send({ type: 'result', callId: message.callId, ok: false, error: loadError! })
+    return
+  }
+  try {
+    const value = await handler(message.event, message.context)
+    const json = JSON.stringify(value === undefined ? null : value)
+    if (Buffer.byteLength(json) > MAX_BODY_BYTES) throw new Error(`the function's result exceeds CloudBase's 6 MB response limit`)
+    send({ type: 'result', callId: message.callId, ok: true, json })
+  } catch (err) {
+    send({ type: 'result', callId: message.callId, ok: false, error: describe(err) })
+  }
+}
+
+port.on('message', (message: ToWorker) => {
+  if (message.type === 'clock') setClockOffset(message.clockOffsetMs)
+  else if (message.type === 'invoke') void invoke(message)
+})
