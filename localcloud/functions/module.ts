@@ -1,5 +1,6 @@
 import fs from 'node:fs'
 import type { IncomingMessage } from 'node:http'
+import path from 'node:path'
 import { CloudError } from '../errors'
 import { readJsonObject, sendJson } from '../http'
 import { isNetworkGuardInstalled, recordRefusedConnection, refusedConnections, resetRefusedConnections } from '../network-guard'
@@ -45,6 +46,14 @@ const WX_SOURCES = new Set(['wx_client', 'wx_devtools', 'wx_paycallback'])
 /** Keys a worker must not inherit: on CloudBase they describe one call, so they travel in the context. */
 const PER_CALL_ENV = /^(WX_|TCB_|SCF_|TENCENTCLOUD_)/
 
+/** Why a function's built index.js may not be what its index.ts says, if it may not. */
+function buildStaleness(definition: FunctionDefinition): string | undefined {
+  if (!definition.hasSource) return undefined
+  if (!fs.existsSync(definition.entry)) return 'index.ts has no built index.js'
+  const source = fs.statSync(path.join(definition.dir, 'index.ts')).mtimeMs
+  return source > fs.statSync(definition.entry).mtimeMs ? 'index.ts is newer than its built index.js' : undefined
+}
+
 /**
  * The functions runtime: runs each cloud function's built index.js in its own worker thread,
  * with CloudBase's per-call context, behind the client endpoint (`POST /functions/<name>`),
@@ -78,7 +87,11 @@ export class FunctionsModule implements LocalCloudModule {
 
   start(): void {
     const cloud = this.requireCloud()
-    for (const definition of discoverFunctions(this.options.functionsDir)) this.definitions.set(definition.name, definition)
+    for (const definition of discoverFunctions(this.options.functionsDir)) {
+      this.definitions.set(definition.name, definition)
+      const staleness = buildStaleness(definition)
+      if (staleness) console.warn(`[functions] ${definition.name}: ${staleness}: run \`npm run build\``)
+    }
     this.unsubscribeClock = cloud.clock.onChange(() => {
       for (const instance of this.instances.values()) instance.syncClock()
     })

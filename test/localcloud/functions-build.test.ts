@@ -102,3 +102,17 @@ describe('transaction guards installed in the test process', () => {
     expect((await notes.doc(id!).get()).data[0].n).toBe(4)
   })
 })
+
+describe('rebuilding while the local cloud runs', () => {
+  test('a function folder added after start is found on its first call, and a rebuilt index.js is picked up by the next call', async () => {
+    const dir = path.join(OUT_DIR, 'version')
+    fs.mkdirSync(dir, { recursive: true })
+    const entry = path.join(dir, 'index.js')
+    fs.writeFileSync(entry, 'exports.main = async () => 1\n')
+    expect(await t.invoke('version')).toBe(1)
+    fs.writeFileSync(entry, 'exports.main = async () => 2\n')
+    const later = new Date(Date.now() + 5000)
+    fs.utimesSync(entry, later, later)
+    expect(await t.invoke('version')).toBe(2)
+  })
+})
