@@ -16,6 +16,11 @@ export interface GroupedSummaries {
   /** Distinct (x, y) pairs: index into xValues and the time y (t_x or T). */
   pairX: Int32Array
   pairTime: Float64Array
+  /** Pair indices ordered by x: those of xValues[k] are pairsByX[pairsByXStart[k] .. pairsByXStart[k+1]). */
+  pairsByX: Int32Array
+  pairsByXStart: Int32Array
+  /** Smallest pair time per x. */
+  minTimeByX: Float64Array
   /** Distinct triples: their x, weights (customer counts) and pair indices. */
   tripleX: Int32Array
   tripleTxPair: Int32Array
@@ -103,11 +108,24 @@ export function groupSummaries(columns: SummaryColumns, onInvalid: (index: numbe
     }
     tripleWeight[triple] += 1
   }
+  const pairsByXStart = new Int32Array(xValues.length + 1)
+  const minTimeByX = new Float64Array(xValues.length).fill(Infinity)
+  for (let i = 0; i < pairX.length; i++) {
+    pairsByXStart[pairX[i] + 1]++
+    minTimeByX[pairX[i]] = Math.min(minTimeByX[pairX[i]], pairTime[i])
+  }
+  for (let k = 0; k < xValues.length; k++) pairsByXStart[k + 1] += pairsByXStart[k]
+  const pairsByX = new Int32Array(pairX.length)
+  const cursor = pairsByXStart.slice(0, xValues.length)
+  for (let i = 0; i < pairX.length; i++) pairsByX[cursor[pairX[i]]++] = i
   return {
     customers: n,
     xValues: Float64Array.from(xValues),
     pairX: Int32Array.from(pairX),
     pairTime: Float64Array.from(pairTime),
+    pairsByX,
+    pairsByXStart,
+    minTimeByX,
     tripleX: Int32Array.from(tripleX),
     tripleTxPair: Int32Array.from(tripleTxPair),
     tripleTPair: Int32Array.from(tripleTPair),

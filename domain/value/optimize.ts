@@ -10,6 +10,8 @@ export type Objective = (theta: Float64Array) => number
 export interface MinimizeOptions {
   /** Nelder–Mead stops when the simplex's values agree within this (absolute + relative). */
   valueTolerance?: number
+  /** Nelder–Mead also waits until every vertex is this close to the best one, per coordinate. */
+  simplexTolerance?: number
   /** Nelder–Mead evaluation budget across restarts. */
   maxEvaluations?: number
   /** Initial simplex step in each coordinate. */
@@ -48,7 +50,7 @@ export function minimize(objective: Objective, start: ArrayLike<number>, options
     if (options.onProgress && evaluations % 2000 === 0) options.onProgress(evaluations, value)
     return Number.isFinite(value) ? value : Infinity
   }
-  const valueTolerance = options.valueTolerance ?? 1e-10
+  const valueTolerance = options.valueTolerance ?? 1e-7
   const maxEvaluations = options.maxEvaluations ?? 20000
   let best: Float64Array = Float64Array.from(start)
   let bestValue = safeObjective(best)
@@ -58,7 +60,7 @@ export function minimize(objective: Objective, start: ArrayLike<number>, options
   let step = options.initialStep ?? 0.5
   const restarts = options.startNearOptimum ? 0 : 6
   for (let restart = 0; restart < restarts && evaluations < maxEvaluations; restart++) {
-    const result = nelderMead(safeObjective, best, bestValue, step, valueTolerance, maxEvaluations - evaluations)
+    const result = nelderMead(safeObjective, best, bestValue, step, valueTolerance, maxEvaluations - evaluations, options.simplexTolerance ?? 0.03)
     const improvement = bestValue - result.value
     best = result.theta
     bestValue = result.value
@@ -75,7 +77,7 @@ export function minimize(objective: Objective, start: ArrayLike<number>, options
     gradientNorm = maxAbs(local.gradient)
     const cholesky = choleskyFactor(local.hessian, dimension)
     positiveDefinite = cholesky !== null
-    if (gradientNorm <= gradientTolerance(bestValue) || iteration === newtonIterations) break
+    if (gradientNorm <= polishTolerance(bestValue) || iteration === newtonIterations) break
     const direction = cholesky ? choleskySolve(cholesky, local.gradient, dimension) : local.gradient.slice()
     let scale = 1
     let moved = false
@@ -98,9 +100,14 @@ export function minimize(objective: Objective, start: ArrayLike<number>, options
   return { theta: best, value: bestValue, evaluations, gradientNorm, converged, hessian }
 }
 
-/** Gradient tolerance on the negative log-likelihood per unit of log-parameter. */
+/** Gradient (per unit of log-parameter) at which a minimum is certified: well above finite-difference noise. */
 function gradientTolerance(value: number): number {
   return 1e-6 + 1e-7 * Math.abs(value)
+}
+
+/** Gradient the Newton polish aims for while its steps still improve the value. */
+function polishTolerance(value: number): number {
+  return 1e-6 + 1e-9 * Math.abs(value)
 }
 
 function maxAbs(values: Float64Array): number {
@@ -116,6 +123,7 @@ function nelderMead(
   step: number,
   valueTolerance: number,
   budget: number,
+  simplexTolerance: number,
 ): { theta: Float64Array; value: number } {
   const n = start.length
   const reflectCoefficient = 1
@@ -149,7 +157,7 @@ function nelderMead(
     for (let i = 1; i <= n; i++) {
       for (let j = 0; j < n; j++) size = Math.max(size, Math.abs(points[order[i]][j] - points[bestIndex][j]))
     }
-    if (spread <= valueTolerance * (1 + Math.abs(values[bestIndex])) && size < 1e-3) break
+    if (spread <= valueTolerance * (1 + Math.abs(values[bestIndex])) && size < simplexTolerance) break
     centroid.fill(0)
     for (let i = 0; i < n; i++) {
       const point = points[order[i]]

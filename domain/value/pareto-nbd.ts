@@ -37,6 +37,49 @@ function logA0Piece(r: number, alpha: number, s: number, beta: number, x: number
   return logHyp2f1Positive(a, r + x, a + 1, (beta - alpha) / (beta + y)) - a * Math.log(beta + y)
 }
 
+interface SharedSeries {
+  coefficients: Float64Array
+  terms: number
+  a: number
+  rho: number
+  gap: number
+}
+
+const SHARED_TERMS = 400
+const sharedCoefficients = new Float64Array(SHARED_TERMS + 1)
+
+/**
+ * The 2F1 coefficients of logA0Piece depend on x but not on y; when the series converges for
+ * the largest z of this x (its smallest y) within SHARED_TERMS, every pair of this x is a
+ * polynomial in z evaluated by Horner's rule. Null when that does not hold (use the series).
+ */
+function sharedSeries(r: number, alpha: number, s: number, beta: number, x: number, minTime: number): SharedSeries | null {
+  const a = r + s + x
+  const b = alpha >= beta ? s + 1 : r + x
+  const rho = Math.max(alpha, beta)
+  const gap = Math.abs(alpha - beta)
+  const zMax = gap / (rho + minTime)
+  const coefficients = sharedCoefficients
+  coefficients[0] = 1
+  let power = 1
+  for (let n = 0; n < SHARED_TERMS; n++) {
+    const ratio = ((a + n) * (b + n)) / ((a + 1 + n) * (n + 1))
+    coefficients[n + 1] = coefficients[n] * ratio
+    power *= zMax
+    if (!Number.isFinite(coefficients[n + 1])) return null
+    if (coefficients[n + 1] * power <= 1e-17 && ratio * zMax < 1) return { coefficients, terms: n + 2, a, rho, gap }
+  }
+  return null
+}
+
+function logA0PieceFromSeries(series: SharedSeries, y: number): number {
+  const z = series.gap / (series.rho + y)
+  const { coefficients, terms } = series
+  let sum = coefficients[terms - 1]
+  for (let n = terms - 2; n >= 0; n--) sum = sum * z + coefficients[n]
+  return Math.log(sum) - series.a * Math.log(series.rho + y)
+}
+
 /** ln of the two likelihood terms: alive at T (term1) and died between t_x and T (term2). */
 function logTerms(p: ParetoNbdParams, x: number, tx: number, T: number): { alive: number; died: number } {
   const { r, alpha, s, beta } = p
@@ -59,29 +102,41 @@ export function paretoNbdLogLikelihood(p: ParetoNbdParams, x: number, tx: number
 export function paretoNbdGroupedLogLikelihood(p: ParetoNbdParams, groups: GroupedSummaries, scratch?: Float64Array): number {
   const { r, alpha, s, beta } = p
   const { xValues, pairX, pairTime } = groups
-  const pieces = scratch && scratch.length >= pairX.length ? scratch : new Float64Array(pairX.length)
-  for (let i = 0; i < pairX.length; i++) pieces[i] = logA0Piece(r, alpha, s, beta, xValues[pairX[i]], pairTime[i])
-  const logAlpha = Math.log(alpha)
-  const logBeta = Math.log(beta)
-  const constant = -gammaln(r) + r * logAlpha + s * logBeta
+  const pairCount = pairX.length
+  const buffer = scratch && scratch.length >= 2 * pairCount ? scratch : new Float64Array(2 * pairCount)
+  // Per (x, y) pair: ln A0 piece at y and the "alive at y" term -(r+x) ln(α+y) - s ln(β+y).
+  for (let k = 0; k < xValues.length; k++) {
+    const x = xValues[k]
+    const from = groups.pairsByXStart[k]
+    const to = groups.pairsByXStart[k + 1]
+    const shared = sharedSeries(r, alpha, s, beta, x, groups.minTimeByX[k])
+    for (let j = from; j < to; j++) {
+      const i = groups.pairsByX[j]
+      const y = pairTime[i]
+      buffer[i] = shared ? logA0PieceFromSeries(shared, y) : logA0Piece(r, alpha, s, beta, x, y)
+      buffer[pairCount + i] = -(r + x) * Math.log(alpha + y) - s * Math.log(beta + y)
+    }
+  }
+  const constant = -gammaln(r) + r * Math.log(alpha) + s * Math.log(beta)
   const perX = new Float64Array(xValues.length)
-  const logShare = new Float64Array(xValues.length)
+  const share = new Float64Array(xValues.length)
   for (let k = 0; k < xValues.length; k++) {
     perX[k] = gammaln(r + xValues[k]) + constant
-    logShare[k] = Math.log(s / (r + s + xValues[k]))
+    share[k] = s / (r + s + xValues[k])
   }
   const { tripleX, tripleTxPair, tripleTPair, tripleWeight, tripleAtEnd } = groups
   let total = 0
   for (let i = 0; i < tripleX.length; i++) {
     const xIndex = tripleX[i]
-    const x = xValues[xIndex]
-    const T = pairTime[tripleTPair[i]]
-    const alive = -(r + x) * Math.log(alpha + T) - s * Math.log(beta + T)
+    const TPair = tripleTPair[i]
+    const alive = buffer[pairCount + TPair]
     let logTerm = alive
     if (!tripleAtEnd[i]) {
-      const atTx = pieces[tripleTxPair[i]]
-      const atT = pieces[tripleTPair[i]]
-      logTerm = logAddExp(alive, logShare[xIndex] + atTx + log1mExp(Math.min(atT - atTx, 0)))
+      const atTx = buffer[tripleTxPair[i]]
+      const drop = Math.min(buffer[TPair] - atTx, 0)
+      const gap = alive - atTx
+      // ln(e^alive + share (e^atTx - e^atT)) = atTx + ln(e^gap - share expm1(drop)), unless e^gap overflows.
+      logTerm = gap < 700 ? atTx + Math.log(Math.exp(gap) - share[xIndex] * Math.expm1(drop)) : logAddExp(alive, Math.log(share[xIndex]) + atTx + log1mExp(drop))
     }
     total += tripleWeight[i] * (perX[xIndex] + logTerm)
   }
@@ -112,7 +167,7 @@ export function fitParetoNbd(columns: SummaryColumns, options: FitOptions = {}):
 /** As `fitParetoNbd`, on customers already grouped. */
 export function fitParetoNbdGrouped(groups: GroupedSummaries, options: FitOptions = {}): FitResult<ParetoNbdParams> {
   if (groups.customers < 2) throw new ValueFitError('TOO_FEW_CUSTOMERS', 'a Pareto/NBD fit needs customers')
-  const scratch = new Float64Array(groups.pairX.length)
+  const scratch = new Float64Array(2 * groups.pairX.length)
   const objectiveOn = (data: GroupedSummaries) => (theta: Float64Array) => -paretoNbdGroupedLogLikelihood(fromLog(theta), data, scratch)
   const progress = options.onProgress ? (evaluations: number, value: number) => options.onProgress?.(evaluations, -value) : undefined
   let start: ArrayLike<number> = [0, 0, 0, 0]
