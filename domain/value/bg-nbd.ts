@@ -83,7 +83,9 @@ function expectedIfAlive(p: BgNbdParams, x: number, T: number, t: number): numbe
     // Limit a -> 1 of the expression, by a symmetric difference around a = 1.
     return 0.5 * (expectedIfAlive({ ...p, a: 1 + 1e-6 }, x, T, t) + expectedIfAlive({ ...p, a: 1 - 1e-6 }, x, T, t))
   }
-  return (c / (a - 1)) * -Math.expm1((a - 1) * Math.log1p(-z) + Math.log(hyper))
+  // The series can cancel to a few ulps around a true value near 0; then 1 - (1-z)^(a-1) F is 1 to working precision.
+  if (hyper > 0) return (c / (a - 1)) * -Math.expm1((a - 1) * Math.log1p(-z) + Math.log(hyper))
+  return (c / (a - 1)) * (1 - Math.pow(1 - z, a - 1) * hyper)
 }
 
 /** Returns E[X(t)], the expected purchases of a new customer in (0, t] (FHL eq. 9). */

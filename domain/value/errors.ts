@@ -24,7 +24,7 @@ export class ValueInputError extends Error {
   }
 }
 
-export type ValueFitErrorCode = 'TOO_FEW_CUSTOMERS' | 'NOT_CONVERGED' | 'INFEASIBLE_START'
+export type ValueFitErrorCode = 'TOO_FEW_CUSTOMERS' | 'NOT_CONVERGED' | 'NUMERIC_FAILURE'
 
 /** A fit that would otherwise return a garbage estimate; `partial` carries what it reached. */
 export class ValueFitError extends Error {

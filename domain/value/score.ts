@@ -124,6 +124,9 @@ function scoreSummary(summary: CustomerSummary, model: ValueModel, today: number
   const purchase = score(summary.x, summary.tx, summary.T, model.scoring.horizonWeeks)
   const spendFen = gammaGammaConditionalSpend(model.spend, summary.meanRepeatSpend, summary.x)
   const clvFen = Math.round(purchase.dert * spendFen * model.scoring.margin)
+  if (!Number.isFinite(clvFen) || !Number.isFinite(purchase.pAlive) || !Number.isFinite(purchase.expectedPurchases)) {
+    throw new ValueFitError('NUMERIC_FAILURE', `customer ${summary.id}: the model could not be evaluated (x=${summary.x}, t_x=${summary.tx}, T=${summary.T})`)
+  }
   const segment = modelSegment(ageDays, summary.x, purchase.pAlive, clvFen, model.championClvFen)
   return {
     ...base,

@@ -95,14 +95,19 @@ function scaledUpperGammaFraction(a: number, z: number): number {
 /**
  * Returns G(a, z) = z^-a e^z Γ(a, z), the scaled upper incomplete gamma, for any real a and
  * z > 0 (for a = 1 - s this is z^(s-1) U(s, s, z), the Tricomi function in the DERT formula).
- * Non-positive integer orders are taken as the mean of the two neighbours 1e-7 away, where the
+ * Non-positive integer orders are taken as the mean of the two neighbours 1e-6 away, where the
  * function is continuous.
  */
 export function scaledUpperGamma(a: number, z: number): number {
   if (!(z > 0) || !Number.isFinite(a)) return NaN
   if (a <= 0 && Math.abs(a - Math.round(a)) < 1e-7) {
-    return 0.5 * (scaledUpperGamma(a - 1e-7, z) + scaledUpperGamma(a + 1e-7, z))
+    const integer = Math.round(a)
+    return 0.5 * (scaledUpperGammaOffInteger(integer - 1e-6, z) + scaledUpperGammaOffInteger(integer + 1e-6, z))
   }
+  return scaledUpperGammaOffInteger(a, z)
+}
+
+function scaledUpperGammaOffInteger(a: number, z: number): number {
   if (z > 1 + Math.max(a, 0)) return scaledUpperGammaFraction(a, z)
   if (a > 0) {
     const logValue = Math.log(gammainc(z, a, true, true)) + gammaln(a) - a * Math.log(z) + z
@@ -110,10 +115,9 @@ export function scaledUpperGamma(a: number, z: number): number {
   }
   // a < 0 and small z: recur down from the order in (0, 1]: G(a) = (z G(a+1) - 1) / a.
   const steps = Math.ceil(-a)
-  let order = a + steps
-  if (order === 0) order = 1
-  let value = scaledUpperGamma(order, z)
-  for (let k = order - 1; k >= a - 1e-12; k -= 1) value = (z * value - 1) / k
+  const order = a + steps
+  let value = scaledUpperGammaOffInteger(order, z)
+  for (let k = order - 1; k >= a - 1e-9; k -= 1) value = (z * value - 1) / k
   return value
 }
 
