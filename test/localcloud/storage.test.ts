@@ -1,30 +1,30 @@
 import { mkdtempSync, rmSync, existsSync, readdirSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import tcb from '@cloudbase/node-sdk'
-import { LocalCloud } from '../../localcloud/server'
-import { StorageModule } from '../../localcloud/storage/module'
-
-// Keeps the SDK from probing the cloud metadata host: with it set, the SDK assumes it runs on Tencent Cloud.
-process.env.TENCENTCLOUD = 'true'
-
-type App = ReturnType<typeof tcb.init>
+import type { LocalCloud } from '../../localcloud/server'
+import type { StorageModule } from '../../localcloud/storage/module'
+import { startTestCloud, type TestCloud } from '../helpers/local-cloud'
 
 let dataDir: string
+let testCloud: TestCloud
 let cloud: LocalCloud
 let storage: StorageModule
-let app: App
+let app: TestCloud['app']
+
+async function startCloud(port = 0): Promise<void> {
+  testCloud = await startTestCloud({ dataDir, port })
+  cloud = testCloud.cloud
+  storage = cloud.module<StorageModule>('storage')
+  app = testCloud.app
+}
 
 beforeAll(async () => {
   dataDir = mkdtempSync(path.join(os.tmpdir(), 'storage-test-'))
-  storage = new StorageModule({ dataDir })
-  cloud = new LocalCloud({ port: 0, dataDir }).use(storage)
-  await cloud.start()
-  app = tcb.init({ env: 'local', secretId: 'local', secretKey: 'local', serviceUrl: `${cloud.url}/admin` })
+  await startCloud()
 })
 
 afterAll(async () => {
-  await cloud.stop()
+  await testCloud.stop()
   rmSync(dataDir, { recursive: true, force: true })
 })
 
@@ -240,11 +240,8 @@ describe('cloud storage across a restart', () => {
     const { fileID } = await app.uploadFile({ cloudPath: 'restart/keep.txt', fileContent: Buffer.from('kept') })
     const { tempFileURL } = await tempUrlOf(fileID)
     const port = cloud.port
-    await cloud.stop()
-
-    storage = new StorageModule({ dataDir })
-    cloud = new LocalCloud({ port, dataDir }).use(storage)
-    await cloud.start()
+    await testCloud.stop()
+    await startCloud(port)
     const res = await fetch(tempFileURL)
     expect(res.status).toBe(200)
     expect(await res.text()).toBe('kept')
