@@ -1,0 +1,56 @@
+/**
+ * The contract between the mini program and the cloud functions: the response envelope, the
+ * error codes, and every function's actions with their request and response types. Both sides
+ * import this file, so a change to the API is a change here. Type-only.
+ *
+ * Wire form of one call: the function receives the event `{ action, data }` (`FunctionEvent`)
+ * and answers an `ApiResult` envelope.
+ */
+import type { CatalogApi } from './catalog'
+
+/**
+ * Expected refusals a client switches on (STYLE.md 7). Unexpected failures are caught once by
+ * the function's handler wrapper and reach the client as INTERNAL.
+ */
+export type ErrorCode =
+  /** The event did not match the action's request schema. */
+  | 'INVALID_INPUT'
+  /** The action needs a WeChat identity and the call carried none (e.g. Moments single-page mode). */
+  | 'UNAUTHENTICATED'
+  /** The caller's role does not allow the action. */
+  | 'FORBIDDEN'
+  /** The thing the request names does not exist (or is not visible to the caller). */
+  | 'NOT_FOUND'
+  /** Anything unexpected; the details are in the function's log under the request id. */
+  | 'INTERNAL'
+
+export interface ApiOk<T> {
+  ok: true
+  data: T
+}
+
+export interface ApiFail {
+  ok: false
+  code: ErrorCode
+  message: string
+  /** Details a client may use for this code (e.g. which field was invalid). */
+  data?: unknown
+}
+
+export type ApiResult<T> = ApiOk<T> | ApiFail
+
+/** The event a function receives: which action, and its request. */
+export interface FunctionEvent<A extends string = string, D = unknown> {
+  action: A
+  data: D
+}
+
+/** Every cloud function and its actions: `{ [action]: { request, response } }`. */
+export interface CloudApi {
+  catalog: CatalogApi
+}
+
+export type FunctionName = keyof CloudApi
+export type ActionName<N extends FunctionName> = keyof CloudApi[N] & string
+export type RequestOf<N extends FunctionName, A extends ActionName<N>> = CloudApi[N][A] extends { request: infer R } ? R : never
+export type ResponseOf<N extends FunctionName, A extends ActionName<N>> = CloudApi[N][A] extends { response: infer R } ? R : never
