@@ -1,0 +1,10 @@
+/**
+ * Formats an integer amount of fen as yuan for display: 1990 → '¥19.90', 5 → '¥0.05',
+ * -1990 → '-¥19.90'. The only place in the mini program where money becomes text.
+ */
+export function formatFen(fen: number): string {
+  if (!Number.isSafeInteger(fen)) throw new RangeError(`money must be a whole number of fen, got ${fen}`)
+  const sign = fen < 0 ? '-' : ''
+  const abs = Math.abs(fen)
+  return `${sign}¥${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`
+}
