@@ -1,0 +1,70 @@
+/**
+ * The `wx` the page tests run against: miniprogram-simulate's mocks, with `wx.request` made real
+ * (Node's http, so the transport reaches an actual local cloud) and without `wx.cloud`, so the
+ * transport runs in local mode as it does in DevTools against `npm start`.
+ */
+import http from 'node:http'
+import 'miniprogram-simulate' // installs the simulator's global wx first; we patch it below
+
+type RequestOptions = WechatMiniprogram.RequestOption<string | WechatMiniprogram.IAnyObject | ArrayBuffer>
+
+/** `wx.request` over Node's http: success for any HTTP status (as WeChat does), fail only when no response arrives. */
+function request(options: RequestOptions): WechatMiniprogram.RequestTask {
+  const url = new URL(options.url)
+  const method = (options.method ?? 'GET').toUpperCase()
+  const headers: Record<string, string> = { ...(options.header as Record<string, string> | undefined) }
+  let body: Buffer | undefined
+  if (options.data !== undefined && method !== 'GET') {
+    if (typeof options.data === 'string') body = Buffer.from(options.data)
+    else if (options.data instanceof ArrayBuffer) body = Buffer.from(options.data)
+    else {
+      body = Buffer.from(JSON.stringify(options.data))
+      headers['content-type'] ??= 'application/json'
+    }
+  }
+  if (url.hostname !== '127.0.0.1' && url.hostname !== 'localhost') throw new Error(`page tests only call the local cloud, not ${url.href}`)
+
+  let settled = false
+  const fail = (errMsg: string) => {
+    if (settled) return
+    settled = true
+    const res = { errMsg: `request:fail ${errMsg}`, errno: 600001 } as WechatMiniprogram.RequestFailCallbackErr
+    options.fail?.(res)
+    options.complete?.(res)
+  }
+  const req = http.request(url, { method, headers, timeout: options.timeout ?? 60_000 }, (res) => {
+    const chunks: Buffer[] = []
+    res.on('data', (chunk: Buffer) => chunks.push(chunk))
+    res.on('error', (err) => fail(err.message))
+    res.on('end', () => {
+      if (settled) return
+      settled = true
+      const text = Buffer.concat(chunks).toString('utf8')
+      let data: unknown = text
+      if ((options.dataType ?? 'json') === 'json') {
+        try {
+          data = JSON.parse(text)
+        } catch {
+          data = text // WeChat hands back the raw string when the body is not JSON
+        }
+      }
+      const result = {
+        data: data as string,
+        statusCode: res.statusCode ?? 0,
+        header: res.headers as WechatMiniprogram.IAnyObject,
+        cookies: [],
+        errMsg: 'request:ok',
+      } as unknown as WechatMiniprogram.RequestSuccessCallbackResult<string>
+      options.success?.(result)
+      options.complete?.(result)
+    })
+  })
+  req.on('timeout', () => req.destroy(new Error('timeout')))
+  req.on('error', (err) => fail(err.message))
+  req.end(body)
+  return { abort: () => req.destroy(new Error('abort')) } as unknown as WechatMiniprogram.RequestTask
+}
+
+const harnessWx = wx as unknown as Record<string, unknown>
+harnessWx.request = request
+delete harnessWx.cloud

@@ -1,0 +1,99 @@
+/**
+ * The home page end to end: page → catalog service → transport (wx.request, local mode) → a real
+ * local cloud in a child process → the real `catalog` function → the seeded database.
+ */
+import './helpers/wx-harness'
+import { readFileSync, rmSync } from 'node:fs'
+import path from 'node:path'
+import simulate from 'miniprogram-simulate'
+import { loadPage, textOf, textsOf } from './helpers/page-shim'
+import { REPO_ROOT, startLocalCloudProcess, writeFixtureFunctions, type LocalCloudProcess } from './helpers/local-cloud-process'
+import { setTransportTarget } from '../../miniprogram/services/transport'
+
+jest.setTimeout(60_000)
+
+interface SeedProduct {
+  name: string
+  priceFen: number
+  onSale: boolean
+  sort: number
+}
+
+/** What the demo catalogue should show: products on sale by `sort`, priced independently of the app's formatter. */
+function expectedCatalogue(): Array<{ name: string; price: string }> {
+  const seed = JSON.parse(readFileSync(path.join(REPO_ROOT, 'database/seed/products.json'), 'utf8')) as SeedProduct[]
+  return seed
+    .filter((p) => p.onSale === true)
+    .sort((a, b) => a.sort - b.sort)
+    .map((p) => ({ name: p.name, price: `¥${(p.priceFen / 100).toFixed(2)}` }))
+}
+
+let seeded: LocalCloudProcess
+let unseeded: LocalCloudProcess
+let broken: LocalCloudProcess
+let fixtureDir: string
+
+beforeAll(async () => {
+  // a local cloud whose catalog function throws, as a function with a bug would
+  fixtureDir = writeFixtureFunctions({ catalog: "exports.main = async () => { throw new Error('catalog is down') }\n" })
+  ;[seeded, unseeded, broken] = await Promise.all([
+    startLocalCloudProcess(),
+    startLocalCloudProcess({ seed: false }),
+    startLocalCloudProcess({ functionsDir: fixtureDir }),
+  ])
+})
+
+afterAll(async () => {
+  await Promise.all([seeded, unseeded, broken].map((c) => c?.stop()))
+  rmSync(fixtureDir, { recursive: true, force: true })
+})
+
+describe('home page', () => {
+  test('shows the products on sale from the seeded catalogue, in display order, with ¥ prices', async () => {
+    setTransportTarget({ localCloudUrl: seeded.url })
+    const page = await loadPage('pages/home/index')
+
+    const expected = expectedCatalogue()
+    expect(expected.length).toBeGreaterThan(0)
+    expect(textsOf(page, '.product-name')).toEqual(expected.map((p) => p.name))
+    expect(textsOf(page, '.product-price')).toEqual(expected.map((p) => p.price))
+    expect(textsOf(page, '.product-name')).not.toContain('去年的白茶（已下架）')
+    expect(page.querySelector('.state')).toBeUndefined()
+  })
+
+  test('an empty catalogue shows the empty state', async () => {
+    setTransportTarget({ localCloudUrl: unseeded.url })
+    const page = await loadPage('pages/home/index')
+
+    expect(textOf(page, '.state-empty')).toBe('暂无在售商品')
+    expect(page.querySelectorAll('.product-card')).toHaveLength(0)
+  })
+
+  test('when the catalog function fails the page shows the error state, and retry recovers once the cloud answers', async () => {
+    setTransportTarget({ localCloudUrl: broken.url })
+    const page = await loadPage('pages/home/index')
+
+    expect(page.querySelector('.state-error')).toBeDefined()
+    expect(textOf(page, '.error-message')).toBe('商品加载失败，请稍后重试')
+    expect(page.querySelectorAll('.product-card')).toHaveLength(0)
+
+    setTransportTarget({ localCloudUrl: seeded.url })
+    page.querySelector('.retry')!.dispatchEvent('tap')
+    await waitFor(() => page.querySelectorAll('.product-card').length > 0)
+    expect(textsOf(page, '.product-name')).toEqual(expectedCatalogue().map((p) => p.name))
+  })
+
+  test('an unreachable local cloud shows the error state', async () => {
+    setTransportTarget({ localCloudUrl: 'http://127.0.0.1:9' })
+    const page = await loadPage('pages/home/index')
+    expect(page.querySelector('.state-error')).toBeDefined()
+  })
+})
+
+async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time')
+    await simulate.sleep(20)
+  }
+}
