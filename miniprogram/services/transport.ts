@@ -1,9 +1,11 @@
 /**
- * The only code in the mini program that calls the cloud. On WeChat it uses
- * `wx.cloud.callFunction`; in local mode (develop version with the local cloud enabled) it POSTs
- * the same event to `<local cloud>/functions/<name>`, the caller named in header x-wx-openid.
- * Either way it unwraps the `{ ok, data } | { ok: false, code, message }` envelope into the data
- * or a thrown `ApiError`.
+ * The only code in the mini program that calls the cloud. On WeChat it uses `wx.cloud`; in local
+ * mode (develop version with the local cloud enabled) it sends the same requests to the local
+ * cloud's client endpoints with `wx.request`, the caller named in header x-wx-openid:
+ * - functions: `POST <local cloud>/functions/<name>`; the `{ ok, data } | { ok: false, code, message }`
+ *   envelope is unwrapped into the data or a thrown `ApiError`;
+ * - storage: `POST /storage/upload?cloudPath=`, `/storage/temp-urls`, `/storage/delete`, with the
+ *   results `wx.cloud.uploadFile` / `getTempFileURL` / `deleteFile` give.
  */
 import type { ActionName, ApiResult, ErrorCode, FunctionName, RequestOf, ResponseOf } from '../../typings/api'
 import { config } from '../config'
@@ -66,31 +68,90 @@ function unwrapEnvelope<T>(result: unknown, call: string): T {
 }
 
 async function callWeChatCloud(name: string, event: { action: string; data: unknown }): Promise<unknown> {
+  const res = await onWeChatCloud(() => wx.cloud.callFunction({ name, data: event }))
+  return res.result
+}
+
+/** The local cloud's client endpoint answers `{result}`, or `{errCode, errMsg}` with HTTP 404/500 as wx.cloud.callFunction would fail. */
+async function callLocalCloud(name: string, event: { action: string; data: unknown }): Promise<unknown> {
+  const body = await postToLocalCloud<{ result: unknown }>(`/functions/${encodeURIComponent(name)}`, event, `cloud function ${name}`)
+  return body.result
+}
+
+// ---- cloud storage ---------------------------------------------------------------------------
+
+/** One file's outcome, as wx.cloud reports it: status 0 and errMsg 'ok', or a wx errCode (-503003: no such file). */
+export interface FileStatus {
+  fileID: string
+  status: number
+  errMsg: string
+}
+
+export interface TempFileUrl extends FileStatus {
+  /** Empty when status is not 0. */
+  tempFileURL: string
+}
+
+/** Uploads the local file at `filePath` (e.g. from wx.chooseMedia) to `cloudPath`; resolves with its fileID (cloud://...). */
+export async function uploadFile(cloudPath: string, filePath: string): Promise<string> {
+  if (usesLocalCloud()) {
+    const bytes = await readLocalFile(filePath)
+    const body = await postToLocalCloud<{ fileID: string }>(`/storage/upload?cloudPath=${encodeURIComponent(cloudPath)}`, bytes, 'cloud.uploadFile', 'application/octet-stream')
+    return body.fileID
+  }
+  const res = await onWeChatCloud(() => wx.cloud.uploadFile({ cloudPath, filePath }))
+  return res.fileID
+}
+
+/** Temporary URLs (valid at most a day) for cloud files, one entry per fileID in order. */
+export async function getTempFileUrls(fileIDs: string[]): Promise<TempFileUrl[]> {
+  if (usesLocalCloud()) return (await postToLocalCloud<{ fileList: TempFileUrl[] }>('/storage/temp-urls', { fileList: fileIDs }, 'cloud.getTempFileURL')).fileList
+  const res = await onWeChatCloud(() => wx.cloud.getTempFileURL({ fileList: fileIDs }))
+  return res.fileList.map((f) => ({ fileID: f.fileID, tempFileURL: f.tempFileURL, status: f.status, errMsg: f.errMsg }))
+}
+
+/** Deletes cloud files; a user may delete only files they uploaded, so check each status. */
+export async function deleteFiles(fileIDs: string[]): Promise<FileStatus[]> {
+  if (usesLocalCloud()) return (await postToLocalCloud<{ fileList: FileStatus[] }>('/storage/delete', { fileList: fileIDs }, 'cloud.deleteFile')).fileList
+  const res = await onWeChatCloud(() => wx.cloud.deleteFile({ fileList: fileIDs }))
+  return res.fileList.map((f) => ({ fileID: f.fileID, status: f.status, errMsg: f.errMsg }))
+}
+
+async function onWeChatCloud<T>(call: () => Promise<T>): Promise<T> {
   if (!wx.cloud) throw new ApiError('INTERNAL', 'wx.cloud is unavailable (base library 2.2.3 or later is needed)')
   try {
-    const res = await wx.cloud.callFunction({ name, data: event })
-    return res.result
+    return await call()
   } catch (err) {
     const { errCode, errMsg } = err as { errCode?: number; errMsg?: string }
     throw new ApiError('INTERNAL', errMsg ?? String(err), undefined, errCode)
   }
 }
 
-/** The local cloud's client endpoint answers `{result}`, or `{errCode, errMsg}` with HTTP 404/500 as wx.cloud.callFunction would fail. */
-function callLocalCloud(name: string, event: { action: string; data: unknown }): Promise<unknown> {
-  const header: Record<string, string> = { 'content-type': 'application/json' }
+function readLocalFile(filePath: string): Promise<ArrayBuffer> {
+  return new Promise((resolve, reject) => {
+    wx.getFileSystemManager().readFile({
+      filePath,
+      success: (res) => resolve(res.data as ArrayBuffer),
+      fail: (err) => reject(new ApiError('INVALID_INPUT', `cannot read ${filePath}: ${err.errMsg}`)),
+    })
+  })
+}
+
+/** POSTs to a local cloud client endpoint as the current caller; non-200 answers `{errCode, errMsg}` become ApiError INTERNAL. */
+function postToLocalCloud<T>(path: string, data: WechatMiniprogram.IAnyObject | ArrayBuffer, what: string, contentType = 'application/json'): Promise<T> {
+  const header: Record<string, string> = { 'content-type': contentType }
   if (target.openid) header['x-wx-openid'] = target.openid
   return new Promise((resolve, reject) => {
     wx.request({
-      url: `${target.localCloudUrl}/functions/${encodeURIComponent(name)}`,
+      url: `${target.localCloudUrl}${path}`,
       method: 'POST',
       header,
-      data: event,
+      data,
       dataType: 'json',
       success(res) {
-        const body = (typeof res.data === 'object' && res.data !== null ? res.data : {}) as { result?: unknown; errCode?: number; errMsg?: string }
-        if (res.statusCode === 200) resolve(body.result)
-        else reject(new ApiError('INTERNAL', body.errMsg ?? `cloud function ${name} failed with HTTP ${res.statusCode}`, undefined, body.errCode))
+        const body = (typeof res.data === 'object' && res.data !== null ? res.data : {}) as { errCode?: number; errMsg?: string }
+        if (res.statusCode === 200) resolve(body as T)
+        else reject(new ApiError('INTERNAL', body.errMsg ?? `${what} failed with HTTP ${res.statusCode}`, undefined, body.errCode))
       },
       fail(err) {
         reject(new ApiError('INTERNAL', `cannot reach the local cloud at ${target.localCloudUrl}: ${err.errMsg}`))
