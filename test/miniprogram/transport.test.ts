@@ -3,9 +3,11 @@
  * the caller, and how it turns every kind of answer into data or an ApiError.
  */
 import './helpers/wx-harness'
-import { rmSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
 import { startLocalCloudProcess, writeFixtureFunctions, type LocalCloudProcess } from './helpers/local-cloud-process'
-import { ApiError, callFunction, setTransportTarget, usesLocalCloud } from '../../miniprogram/services/transport'
+import { ApiError, callFunction, deleteFiles, getTempFileUrls, setTransportTarget, uploadFile, usesLocalCloud } from '../../miniprogram/services/transport'
 
 jest.setTimeout(60_000)
 
@@ -79,6 +81,54 @@ describe('transport in local mode', () => {
   test('an unreachable local cloud is INTERNAL', async () => {
     setTransportTarget({ localCloudUrl: 'http://127.0.0.1:9' })
     expect((await failureOf(call('echo', 'ping', {}))).code).toBe('INTERNAL')
+  })
+})
+
+/** GETs a URL through the harness's wx.request, as the page's <image> would load it. */
+function fetchText(url: string): Promise<{ statusCode: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    wx.request({
+      url,
+      dataType: '其他',
+      success: (res) => resolve({ statusCode: res.statusCode, text: String(res.data) }),
+      fail: (err) => reject(new Error(err.errMsg)),
+    })
+  })
+}
+
+describe('cloud storage through the transport in local mode', () => {
+  let fileDir: string
+  beforeAll(() => {
+    fileDir = mkdtempSync(path.join(os.tmpdir(), 'mp-upload-'))
+  })
+  afterAll(() => rmSync(fileDir, { recursive: true, force: true }))
+
+  test('a user uploads a file, gets a temporary URL serving its bytes, then deletes it', async () => {
+    const filePath = path.join(fileDir, 'note.txt')
+    writeFileSync(filePath, '好评 five stars')
+
+    const fileID = await uploadFile('reviews/o-alice/note.txt', filePath)
+    expect(fileID).toMatch(/^cloud:\/\/local\.[^/]+\/reviews\/o-alice\/note\.txt$/)
+
+    const [url] = await getTempFileUrls([fileID])
+    expect(url).toMatchObject({ fileID, status: 0, errMsg: 'ok' })
+    expect(await fetchText(url.tempFileURL)).toEqual({ statusCode: 200, text: '好评 five stars' })
+
+    expect(await deleteFiles([fileID])).toEqual([{ fileID, status: 0, errMsg: 'ok' }])
+    const [gone] = await getTempFileUrls([fileID])
+    expect(gone).toMatchObject({ status: -503003, tempFileURL: '' })
+  })
+
+  test("another user cannot delete someone's file, and a caller with no identity cannot upload", async () => {
+    const filePath = path.join(fileDir, 'mine.txt')
+    writeFileSync(filePath, 'mine')
+    const fileID = await uploadFile('reviews/o-alice/mine.txt', filePath)
+
+    setTransportTarget({ openid: 'o-bob' })
+    expect((await deleteFiles([fileID]))[0].status).toBe(-503002)
+
+    setTransportTarget({ openid: null })
+    expect(await failureOf(uploadFile('reviews/anon.txt', filePath))).toMatchObject({ code: 'INTERNAL', errCode: -503002 })
   })
 })
 

@@ -1,8 +1,10 @@
 /**
  * The `wx` the page tests run against: miniprogram-simulate's mocks, with `wx.request` made real
- * (Node's http, so the transport reaches an actual local cloud) and without `wx.cloud`, so the
- * transport runs in local mode as it does in DevTools against `npm start`.
+ * (Node's http, so the transport reaches an actual local cloud), `wx.getFileSystemManager().readFile`
+ * reading real files (for uploads), and without `wx.cloud`, so the transport runs in local mode as
+ * it does in DevTools against `npm start`.
  */
+import { readFile } from 'node:fs'
 import http from 'node:http'
 import 'miniprogram-simulate' // installs the simulator's global wx first; we patch it below
 
@@ -16,7 +18,8 @@ function request(options: RequestOptions): WechatMiniprogram.RequestTask {
   let body: Buffer | undefined
   if (options.data !== undefined && method !== 'GET') {
     if (typeof options.data === 'string') body = Buffer.from(options.data)
-    else if (options.data instanceof ArrayBuffer) body = Buffer.from(options.data)
+    // jest's jsdom realm has its own ArrayBuffer, so `instanceof` misses buffers made by Node
+    else if (Object.prototype.toString.call(options.data) === '[object ArrayBuffer]') body = Buffer.from(options.data as ArrayBuffer)
     else {
       body = Buffer.from(JSON.stringify(options.data))
       headers['content-type'] ??= 'application/json'
@@ -65,6 +68,26 @@ function request(options: RequestOptions): WechatMiniprogram.RequestTask {
   return { abort: () => req.destroy(new Error('abort')) } as unknown as WechatMiniprogram.RequestTask
 }
 
+/** Only `readFile` (whole file as an ArrayBuffer), which uploads need. */
+function getFileSystemManager(): WechatMiniprogram.FileSystemManager {
+  return {
+    readFile(options: WechatMiniprogram.ReadFileOption) {
+      readFile(options.filePath, (err, bytes) => {
+        if (err) {
+          const res = { errMsg: `readFile:fail ${err.message}`, errno: 1300002 } as unknown as WechatMiniprogram.FileError
+          options.fail?.(res)
+          options.complete?.(res)
+          return
+        }
+        const res = { data: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength), errMsg: 'readFile:ok' } as WechatMiniprogram.ReadFileSuccessCallbackResult
+        options.success?.(res)
+        options.complete?.(res as unknown as WechatMiniprogram.FileError)
+      })
+    },
+  } as unknown as WechatMiniprogram.FileSystemManager
+}
+
 const harnessWx = wx as unknown as Record<string, unknown>
 harnessWx.request = request
+harnessWx.getFileSystemManager = getFileSystemManager
 delete harnessWx.cloud
