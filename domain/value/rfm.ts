@@ -1,8 +1,9 @@
 /**
  * RFM quintile scores, the fallback ranking when a store cannot be modelled (Hughes; the R
  * package `rfm`): independent (not nested) quintile bins per dimension, cut at the 20/40/60/80th
- * percentiles (linear interpolation) of the store's customers. A value equal to a cut point goes
- * to the better bin, so tied customers always share a score. 5 is best: most recent, most
+ * percentiles (linear interpolation) of the store's customers. Bins are (lower cut, upper cut],
+ * so tied customers always share a score (with many one-time buyers several cuts coincide and
+ * they all score F=1). 5 is best: most recent, most
  * repeat purchase-days, highest total spend. RFM ranks; it is not a value (CLV is not monotone
  * in RFM cells, FHL 2005 JMR).
  */

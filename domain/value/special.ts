@@ -70,7 +70,7 @@ export function hyp2f1Series(a: number, b: number, c: number, z: number): number
   return NaN
 }
 
-/** Continued fraction for z^-a e^z Γ(a, z) (modified Lentz); good for z > max(1, a + 1). */
+/** Continued fraction for z^-a e^z Γ(a, z) (modified Lentz); used for z > max(4, a + 1), where it converges in a few dozen steps. */
 function scaledUpperGammaFraction(a: number, z: number): number {
   const tiny = 1e-300
   let b = z + 1 - a
@@ -93,6 +93,27 @@ function scaledUpperGammaFraction(a: number, z: number): number {
 }
 
 /**
+ * z^-a e^z Γ(a, z) = z^-a e^z Γ(a) - Σ_n z^n / (a)_(n+1) for a > 0 and z <= max(4, a + 1), where the
+ * lower series converges fast. Written here because @stdlib's gammainc takes 20-45 µs in this
+ * region (tests check the two agree); lnΓ still comes from @stdlib.
+ */
+function scaledUpperGammaSeries(a: number, z: number): number {
+  let term = 1 / a
+  let lower = term
+  for (let n = 1; n < 1000; n++) {
+    term *= z / (a + n)
+    lower += term
+    if (term < 1e-17 * lower) break
+  }
+  return Math.exp(gammaln(a) - a * Math.log(z) + z) - lower
+}
+
+/** Returns Γ(a, z) from @stdlib (regularised upper tail times Γ(a)), for a > 0: the reference for the series above. */
+export function upperIncompleteGamma(a: number, z: number): number {
+  return gammainc(z, a, false, true)
+}
+
+/**
  * Returns G(a, z) = z^-a e^z Γ(a, z), the scaled upper incomplete gamma, for any real a and
  * z > 0 (for a = 1 - s this is z^(s-1) U(s, s, z), the Tricomi function in the DERT formula).
  * Non-positive integer orders are taken as the mean of the two neighbours 1e-6 away, where the
@@ -108,11 +129,8 @@ export function scaledUpperGamma(a: number, z: number): number {
 }
 
 function scaledUpperGammaOffInteger(a: number, z: number): number {
-  if (z > 1 + Math.max(a, 0)) return scaledUpperGammaFraction(a, z)
-  if (a > 0) {
-    const logValue = Math.log(gammainc(z, a, true, true)) + gammaln(a) - a * Math.log(z) + z
-    return Math.exp(logValue)
-  }
+  if (z > Math.max(4, a + 1)) return scaledUpperGammaFraction(a, z)
+  if (a > 0) return scaledUpperGammaSeries(a, z)
   // a < 0 and small z: recur down from the order in (0, 1]: G(a) = (z G(a+1) - 1) / a.
   const steps = Math.ceil(-a)
   const order = a + steps

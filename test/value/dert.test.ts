@@ -3,7 +3,7 @@
  * discounted expected purchase rate: DERT = ∫ e^{-δt} dE[Y(t)] = ∫_0^1 E[Y(-ln u / δ)] du.
  */
 import { bgNbdConditionalExpectedPurchases, bgNbdDert, paretoNbdConditionalExpectedPurchases, paretoNbdDert, weeklyDiscountRate } from '../../domain/value'
-import { scaledUpperGamma } from '../../domain/value/special'
+import { scaledUpperGamma, upperIncompleteGamma } from '../../domain/value/special'
 
 /** Composite Simpson on [0, 1] with n (even) intervals. */
 function simpson(f: (v: number) => number, n: number): number {
@@ -75,5 +75,16 @@ describe('scaled upper incomplete gamma z^-a e^z Γ(a, z)', () => {
     [-20.76, 0.05],
   ])('matches numerical integration at a=%d, z=%d', (a, z) => {
     expect(Math.abs(scaledUpperGamma(a, z) / reference(a, z) - 1)).toBeLessThan(1e-6)
+  })
+})
+
+describe('the incomplete gamma series', () => {
+  it('agrees with @stdlib gammainc for positive orders', () => {
+    for (const a of [0.05, 0.394, 0.76, 1, 1.7, 3.2]) {
+      for (const z of [0.001, 0.12, 0.9, 2.5, 4]) {
+        const reference = upperIncompleteGamma(a, z) * Math.exp(z) * z ** -a
+        expect(Math.abs(scaledUpperGamma(a, z) / reference - 1)).toBeLessThan(1e-10)
+      }
+    }
   })
 })

@@ -1,6 +1,6 @@
 /** Properties every score must have, over random parameters and customers (fast-check). */
 import fc from 'fast-check'
-import type { CustomerStats, ValueModel } from '../../../typings/value'
+import type { CustomerStats, ValueModel } from '../../typings/value'
 import {
   bgNbdConditionalExpectedPurchases,
   bgNbdDert,
