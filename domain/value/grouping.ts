@@ -134,13 +134,29 @@ export function groupSummaries(columns: SummaryColumns, onInvalid: (index: numbe
   }
 }
 
-/** Returns a grouping of a random-free systematic subsample (every k-th distinct triple weighted as drawn). */
+/**
+ * Returns a smaller grouping whose log-likelihood is about the full one divided by `stride`:
+ * triples holding at least `stride` customers are all kept with their weight divided by the
+ * stride; of the lighter ones every stride-th is kept at its own weight. Used only to find a
+ * start near the optimum, never for the estimate itself.
+ */
 export function subsampleGroups(groups: GroupedSummaries, maxTriples: number): GroupedSummaries {
   const total = groups.tripleX.length
   if (total <= maxTriples) return groups
   const stride = Math.ceil(total / maxTriples)
   const picked: number[] = []
-  for (let i = 0; i < total; i += stride) picked.push(i)
+  const weights: number[] = []
+  let light = 0
+  for (let i = 0; i < total; i++) {
+    const weight = groups.tripleWeight[i]
+    if (weight >= stride) {
+      picked.push(i)
+      weights.push(weight / stride)
+    } else if (light++ % stride === 0) {
+      picked.push(i)
+      weights.push(weight)
+    }
+  }
   const pick = <T extends Int32Array | Float64Array | Uint8Array>(source: T, make: (n: number) => T): T => {
     const out = make(picked.length)
     picked.forEach((index, k) => (out[k] = source[index]))
@@ -148,11 +164,11 @@ export function subsampleGroups(groups: GroupedSummaries, maxTriples: number): G
   }
   return {
     ...groups,
-    customers: picked.reduce((sum, index) => sum + groups.tripleWeight[index], 0),
+    customers: weights.reduce((sum, weight) => sum + weight, 0),
     tripleX: pick(groups.tripleX, (n) => new Int32Array(n)),
     tripleTxPair: pick(groups.tripleTxPair, (n) => new Int32Array(n)),
     tripleTPair: pick(groups.tripleTPair, (n) => new Int32Array(n)),
-    tripleWeight: pick(groups.tripleWeight, (n) => new Float64Array(n)),
+    tripleWeight: Float64Array.from(weights),
     tripleAtEnd: pick(groups.tripleAtEnd, (n) => new Uint8Array(n)),
   }
 }

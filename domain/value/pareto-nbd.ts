@@ -239,8 +239,13 @@ export function paretoNbdExpectedPurchases(p: ParetoNbdParams, t: number): numbe
 
 /** Returns E[Y(t) | x, t_x, T], the expected purchases in (T, T + t]. */
 export function paretoNbdConditionalExpectedPurchases(p: ParetoNbdParams, x: number, tx: number, T: number, t: number): number {
+  return paretoNbdPAlive(p, x, tx, T) * paretoNbdExpectedPurchasesIfAlive(p, x, T, t)
+}
+
+/** Returns E[Y(t) | alive at T, x], the expected purchases in (T, T + t] of a customer known to be alive. */
+export function paretoNbdExpectedPurchasesIfAlive(p: ParetoNbdParams, x: number, T: number, t: number): number {
   const { r, alpha, s, beta } = p
-  return paretoNbdPAlive(p, x, tx, T) * ((r + x) / (alpha + T)) * (beta + T) * powerIncrement(beta + T, t, s - 1)
+  return ((r + x) / (alpha + T)) * (beta + T) * powerIncrement(beta + T, t, s - 1)
 }
 
 /**

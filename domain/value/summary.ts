@@ -16,7 +16,6 @@ dayjs.extend(utc)
 dayjs.extend(timezone)
 
 export const DEFAULT_TIME_ZONE = 'Asia/Shanghai'
-const MS_PER_DAY = 86_400_000
 export const DAYS_PER_WEEK = 7
 
 /** Returns the store day ('YYYY-MM-DD') on which an instant falls in the store's time zone. */
@@ -28,22 +27,56 @@ export function storeDayOf(instant: Date | number | string, timeZone: string = D
 
 /** Returns the day number (days since 1970-01-01) of a calendar day 'YYYY-MM-DD' or 'YYYYMMDD'; throws on anything else. */
 export function dayNumber(day: StoreDay): number {
-  const match = /^(\d{4})-?(\d{2})-?(\d{2})$/.exec(day)
-  if (!match) throw new ValueInputError('INVALID_DATE', `not a calendar day (YYYY-MM-DD or YYYYMMDD): '${day}'`)
-  const year = Number(match[1])
-  const month = Number(match[2])
-  const date = Number(match[3])
-  const time = Date.UTC(year, month - 1, date)
-  const check = new Date(time)
-  if (check.getUTCFullYear() !== year || check.getUTCMonth() !== month - 1 || check.getUTCDate() !== date) {
-    throw new ValueInputError('INVALID_DATE', `no such calendar day: '${day}'`)
+  const dashed = day.length === 10 && day.charCodeAt(4) === 45 && day.charCodeAt(7) === 45
+  if (!dashed && day.length !== 8) throw new ValueInputError('INVALID_DATE', `not a calendar day (YYYY-MM-DD or YYYYMMDD): '${day}'`)
+  const year = digits(day, 0, 4)
+  const month = digits(day, dashed ? 5 : 4, 2)
+  const date = digits(day, dashed ? 8 : 6, 2)
+  if (year < 0 || month < 1 || month > 12 || date < 1 || date > daysInMonth(year, month)) {
+    throw new ValueInputError('INVALID_DATE', `not a calendar day (YYYY-MM-DD or YYYYMMDD): '${day}'`)
   }
-  return time / MS_PER_DAY
+  return daysFromCivil(year, month, date)
 }
 
-/** Returns the calendar day 'YYYY-MM-DD' of a day number. */
+/** Parses `length` decimal digits at `from`; -1 when any is not a digit. */
+function digits(text: string, from: number, length: number): number {
+  let value = 0
+  for (let i = from; i < from + length; i++) {
+    const code = text.charCodeAt(i) - 48
+    if (code < 0 || code > 9) return -1
+    value = value * 10 + code
+  }
+  return value
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31
+}
+
+/** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year
+  const era = Math.floor(y / 400)
+  const yearOfEra = y - era * 400
+  const dayOfYear = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear
+  return era * 146097 + dayOfEra - 719468
+}
+
+/** Returns the calendar day 'YYYY-MM-DD' of a day number (H. Hinnant's civil_from_days). */
 export function dayString(day: number): StoreDay {
-  return new Date(day * MS_PER_DAY).toISOString().slice(0, 10)
+  const z = day + 719468
+  const era = Math.floor(z / 146097)
+  const dayOfEra = z - era * 146097
+  const yearOfEra = Math.floor((dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36524) - Math.floor(dayOfEra / 146096)) / 365)
+  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100))
+  const monthIndex = Math.floor((5 * dayOfYear + 2) / 153)
+  const date = dayOfYear - Math.floor((153 * monthIndex + 2) / 5) + 1
+  const month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
+  const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+  const yearText = year >= 1000 ? String(year) : String(year).padStart(4, '0')
+  return `${yearText}-${month < 10 ? '0' : ''}${month}-${date < 10 ? '0' : ''}${date}`
 }
 
 /** One purchase (a paid order), on a store day, in the input's money units. */
