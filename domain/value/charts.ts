@@ -100,7 +100,8 @@ function rampColor(value: number): string {
 
 /**
  * Returns an SVG heat map of P(alive) for customers of age `ageWeeks`, by repeat purchases
- * (rows, 1..maxFrequency, upwards) and weeks of their last purchase (columns, 0..ageWeeks).
+ * (rows, 1..maxFrequency, upwards) and the whole week of their last purchase (columns); grey
+ * cells are impossible (more repeat purchase-days than days).
  */
 export function pAliveMatrixChart(
   pAlive: (x: number, recencyWeeks: number) => number,
@@ -121,24 +122,26 @@ export function pAliveMatrixChart(
   parts.push(`<rect width='${width}' height='${height}' fill='#ffffff'/>`)
   parts.push(`<text x='${left}' y='30' font-size='18' font-weight='bold' fill='#222'>${escapeXml(options.title)}</text>`)
   parts.push(`<text x='${left}' y='52' font-size='13' fill='#555'>${escapeXml(options.subtitle)}</text>`)
+  parts.push(`<g shape-rendering='crispEdges'>`)
   for (let x = 1; x <= rows; x++) {
     const y = top + plotHeight - x * cellHeight
     for (let column = 0; column <= columns; column++) {
-      const recency = (column * options.ageWeeks) / columns
+      const recency = Math.min(column, options.ageWeeks)
       const value = x <= recency * 7 + 1e-9 ? pAlive(x, recency) : NaN
       const fill = Number.isFinite(value) ? rampColor(value) : '#f2f2f2'
-      parts.push(`<rect x='${(left + column * cellWidth).toFixed(2)}' y='${y.toFixed(2)}' width='${(cellWidth + 0.3).toFixed(2)}' height='${(cellHeight + 0.3).toFixed(2)}' fill='${fill}'/>`)
+      parts.push(`<rect x='${(left + column * cellWidth).toFixed(2)}' y='${y.toFixed(2)}' width='${(cellWidth + 0.5).toFixed(2)}' height='${(cellHeight + 0.5).toFixed(2)}' fill='${fill}'/>`)
     }
   }
-  const rowStep = Math.max(1, Math.round(rows / 8))
-  for (let x = 1; x <= rows; x += rowStep) {
+  parts.push('</g>')
+  const rowStep = rows <= 10 ? 1 : rows <= 20 ? 2 : 5
+  for (let x = rowStep === 1 ? 1 : rowStep; x <= rows; x += rowStep) {
     const y = top + plotHeight - (x - 0.5) * cellHeight
     parts.push(`<text x='${left - 8}' y='${(y + 4).toFixed(1)}' font-size='12' text-anchor='end' fill='#555'>${x}</text>`)
   }
-  const columnStep = Math.max(1, Math.round(columns / 8))
+  const columnStep = niceStep(columns, 8)
   for (let column = 0; column <= columns; column += columnStep) {
     const x = left + (column + 0.5) * cellWidth
-    parts.push(`<text x='${x.toFixed(1)}' y='${top + plotHeight + 18}' font-size='12' text-anchor='middle' fill='#555'>${formatTick((column * options.ageWeeks) / columns)}</text>`)
+    parts.push(`<text x='${x.toFixed(1)}' y='${top + plotHeight + 18}' font-size='12' text-anchor='middle' fill='#555'>${formatTick(column)}</text>`)
   }
   parts.push(`<text x='${left + plotWidth / 2}' y='${height - 14}' font-size='13' text-anchor='middle' fill='#333'>Week of last purchase (recency) 最近一次购买所在周</text>`)
   parts.push(`<text transform='translate(20 ${top + plotHeight / 2}) rotate(-90)' font-size='13' text-anchor='middle' fill='#333'>Repeat purchases 复购次数</text>`)
