@@ -1,7 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { EJSON } from 'bson'
-import { normalise, type Doc } from './ejson'
+import { decode, type Doc } from './ejson'
 import type { IndexSpec } from './store'
 
 /**
@@ -40,9 +39,9 @@ export function readSeed(databaseDir: string, now: number): Map<string, Doc[]> {
   const out = new Map<string, Doc[]>()
   if (!fs.existsSync(dir)) return out
   for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
-    const docs = EJSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'), { relaxed: true })
+    const docs: unknown = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'))
     if (!Array.isArray(docs)) throw new Error(`${path.join(dir, file)} must hold an array of documents`)
-    out.set(path.basename(file, '.json'), docs.map((d) => normalise(d, now) as Doc))
+    out.set(path.basename(file, '.json'), docs.map((d) => decode(d, now) as Doc))
   }
   return out
 }

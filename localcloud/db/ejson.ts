@@ -1,44 +1,98 @@
-import { BSONRegExp, EJSON, Long, ObjectId, Decimal128, Double, Int32 } from 'bson'
+import { EJSON } from 'bson'
 import { CloudError } from '../errors'
 
 /** A document or value as the engine holds it: plain JS with Date and RegExp, numbers as numbers. */
 export type Doc = Record<string, unknown>
 
-/** Parses one EJSON string from the wire; `{$tcb_server_date: {offset}}` becomes the local clock's time plus offset. */
-export function parseWire(text: unknown, what: string, now: number): unknown {
-  if (typeof text !== 'string') throw new CloudError('INVALID_PARAM', `${what} must be an EJSON string`)
-  let parsed: unknown
-  try {
-    const json: unknown = JSON.parse(text)
-    assertCanonicalTypes(json)
-    parsed = EJSON.deserialize(json as Doc, { relaxed: true })
-  } catch (e) {
-    throw new CloudError('INVALID_PARAM', `${what} is not valid EJSON: ${(e as Error).message}`)
-  }
-  return normalise(parsed, now)
-}
-
 const INTEGER = /^-?\d+$/
 const DOUBLE = /^(-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?|NaN|-?Infinity)$/
 
-/** bson's EJSON reader accepts `{"$numberInt": "x"}` as NaN and bad `$date`s as Invalid Date: refuse them instead. */
-function assertCanonicalTypes(value: unknown): void {
-  if (value === null || typeof value !== 'object') return
+/** EJSON type wrappers we decode by hand; any other `$`-wrapper goes through bson's reader. */
+const RARE_WRAPPERS = new Set(['$oid', '$binary', '$uuid', '$timestamp', '$minKey', '$maxKey', '$symbol', '$code', '$dbPointer', '$undefined', '$numberDecimal'])
+
+function fail(message: string): never {
+  throw new SyntaxError(message)
+}
+
+function decodeDate(d: unknown): Date {
+  let ms: number
+  if (typeof d === 'number') ms = d
+  else if (typeof d === 'string') ms = Date.parse(d)
+  else if (d !== null && typeof d === 'object' && typeof (d as Doc).$numberLong === 'string' && INTEGER.test((d as Doc).$numberLong as string)) ms = Number((d as Doc).$numberLong)
+  else return fail(`bad $date ${JSON.stringify(d)}`)
+  if (Number.isNaN(ms)) fail(`bad $date ${JSON.stringify(d)}`)
+  return new Date(ms)
+}
+
+/**
+ * Decodes canonical or relaxed EJSON (already JSON-parsed) into engine values, strictly: a bad
+ * `$numberInt` or `$date` is an error, not NaN or Invalid Date. `{$tcb_server_date: {offset}}`
+ * becomes the local clock's time plus offset.
+ */
+export function decode(value: unknown, now: number): unknown {
+  if (value === null || typeof value !== 'object') return value
   if (Array.isArray(value)) {
-    value.forEach(assertCanonicalTypes)
-    return
+    const out = new Array(value.length)
+    for (let i = 0; i < value.length; i++) out[i] = decode(value[i], now)
+    return out
   }
-  const record = value as Record<string, unknown>
-  if ('$numberInt' in record && !(typeof record.$numberInt === 'string' && INTEGER.test(record.$numberInt))) throw new Error(`bad $numberInt ${JSON.stringify(record.$numberInt)}`)
-  if ('$numberLong' in record && !(typeof record.$numberLong === 'string' && INTEGER.test(record.$numberLong))) throw new Error(`bad $numberLong ${JSON.stringify(record.$numberLong)}`)
-  if ('$numberDouble' in record && !(typeof record.$numberDouble === 'string' && DOUBLE.test(record.$numberDouble))) throw new Error(`bad $numberDouble ${JSON.stringify(record.$numberDouble)}`)
-  if ('$date' in record) {
-    const d = record.$date
-    const ok = typeof d === 'number' || (typeof d === 'string' && !Number.isNaN(Date.parse(d))) || (d !== null && typeof d === 'object' && INTEGER.test(String((d as Record<string, unknown>).$numberLong)))
-    if (!ok) throw new Error(`bad $date ${JSON.stringify(d)}`)
-    return
+  const record = value as Doc
+  const keys = Object.keys(record)
+  if (keys.length > 0 && keys[0].charCodeAt(0) === 36 /* $ */) {
+    const k = keys[0]
+    if (k === '$numberInt' || k === '$numberLong') {
+      if (typeof record[k] !== 'string' || !INTEGER.test(record[k] as string)) fail(`bad ${k} ${JSON.stringify(record[k])}`)
+      return Number(record[k])
+    }
+    if (k === '$numberDouble') {
+      if (typeof record[k] !== 'string' || !DOUBLE.test(record[k] as string)) fail(`bad $numberDouble ${JSON.stringify(record[k])}`)
+      return Number(record[k])
+    }
+    if (k === '$date' && keys.length === 1) return decodeDate(record.$date)
+    if (k === '$regularExpression') {
+      const re = record.$regularExpression as { pattern?: unknown; options?: unknown }
+      if (typeof re?.pattern !== 'string') fail('bad $regularExpression')
+      return new RegExp(re.pattern, String(re.options ?? '').replace(/[^gimsuy]/g, ''))
+    }
+    if (k === '$tcb_server_date') {
+      const offset = decode((record.$tcb_server_date as Doc | null)?.offset, now)
+      return new Date(now + (typeof offset === 'number' ? offset : 0))
+    }
+    if (RARE_WRAPPERS.has(k)) return rare(EJSON.deserialize(record, { relaxed: true }))
   }
-  for (const v of Object.values(record)) assertCanonicalTypes(v)
+  const out: Doc = {}
+  for (const key of keys) out[key] = decode(record[key], now)
+  return out
+}
+
+/** bson values we do not keep as such: ObjectId as its hex string, Long and Decimal128 as numbers. */
+function rare(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return value
+  const v = value as { _bsontype?: string; toHexString?: () => string; toNumber?: () => number; toString: () => string }
+  switch (v._bsontype) {
+    case 'ObjectID':
+    case 'ObjectId':
+      return v.toHexString!()
+    case 'Long':
+      return v.toNumber!()
+    case 'Decimal128':
+      return Number(v.toString())
+    case 'Int32':
+    case 'Double':
+      return Number(v.toString())
+    default:
+      return value
+  }
+}
+
+/** Parses one EJSON string from the wire, refusing malformed text or values as INVALID_PARAM. */
+export function parseWire(text: unknown, what: string, now: number): unknown {
+  if (typeof text !== 'string') throw new CloudError('INVALID_PARAM', `${what} must be an EJSON string`)
+  try {
+    return decode(JSON.parse(text), now)
+  } catch (e) {
+    throw new CloudError('INVALID_PARAM', `${what} is not valid EJSON: ${(e as Error).message}`)
+  }
 }
 
 /** Parses a wire EJSON object (query, update, document). */
@@ -50,39 +104,12 @@ export function parseWireObject(text: unknown, what: string, now: number): Doc {
   return value as Doc
 }
 
-/** Turns bson wrapper types into the plain JS values the query engine compares. */
-export function normalise(value: unknown, now: number): unknown {
-  if (value === null || typeof value !== 'object') return value
-  if (value instanceof Date || value instanceof RegExp) return value
-  if (Array.isArray(value)) return value.map((v) => normalise(v, now))
-  if (value instanceof BSONRegExp) {
-    try {
-      return new RegExp(value.pattern, value.options.replace(/[^gimsuy]/g, ''))
-    } catch (e) {
-      throw new CloudError('INVALID_PARAM', `invalid regular expression /${value.pattern}/: ${(e as Error).message}`)
-    }
-  }
-  if (value instanceof Long) return value.toNumber()
-  if (value instanceof Double || value instanceof Int32) return value.valueOf()
-  if (value instanceof Decimal128) return Number(value.toString())
-  if (value instanceof ObjectId) return value.toHexString()
-  const record = value as Record<string, unknown>
-  if ('$tcb_server_date' in record) {
-    const spec = record.$tcb_server_date as { offset?: unknown } | null
-    const offset = typeof spec?.offset === 'number' ? spec.offset : 0
-    return new Date(now + offset)
-  }
-  const out: Record<string, unknown> = {}
-  for (const key of Object.keys(record)) out[key] = normalise(record[key], now)
-  return out
-}
-
-/** Serialises a stored document the way CloudBase answers: canonical EJSON (dates as $date). */
+/** Serialises a document the way CloudBase answers: canonical EJSON (dates as $date). */
 export function toWire(doc: unknown): string {
   return EJSON.stringify(doc as Doc, { relaxed: false })
 }
 
-/** Reads a stored document back. */
+/** Reads a stored document (canonical EJSON written by toWire) back. */
 export function fromStored(text: string): Doc {
-  return EJSON.parse(text, { relaxed: true }) as Doc
+  return decode(JSON.parse(text), 0) as Doc
 }

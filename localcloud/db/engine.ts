@@ -34,6 +34,41 @@ interface Transaction {
 
 const docKey = (collection: string, id: string) => `${collection}\u0000${id}`
 
+const NUMERIC_OPERATORS = new Set(['$inc', '$mul'])
+const ARRAY_OPERATORS = new Set(['$push', '$addToSet', '$pop', '$pull', '$pullAll'])
+
+function typeName(value: unknown): string {
+  if (value === null) return 'null'
+  if (Array.isArray(value)) return 'array'
+  if (value instanceof Date) return 'date'
+  return typeof value
+}
+
+/**
+ * MongoDB refuses updates that do not fit the document's types (`$inc` on a string, `$push` on
+ * a non-array, a field created inside a scalar); mingo silently skips them. We refuse them as
+ * MongoDB (and so CloudBase) does, before anything is written.
+ */
+function assertUpdateFits(doc: Doc, modifier: Doc): void {
+  for (const [operator, fields] of Object.entries(modifier)) {
+    if (fields === null || typeof fields !== 'object') throw new CloudError('INVALID_PARAM', `${operator} needs an object of fields`)
+    for (const path of Object.keys(fields as Doc)) {
+      let current: unknown = doc
+      const segments = path.split('.')
+      for (let i = 0; i < segments.length; i++) {
+        if (current === undefined || current === null) break
+        const segment = segments[i]
+        if (Array.isArray(current) && /^\d+$/.test(segment)) current = current[Number(segment)]
+        else if (typeof current === 'object' && !Array.isArray(current) && !(current instanceof Date) && !(current instanceof RegExp)) current = (current as Doc)[segment]
+        else throw new CloudError('INVALID_PARAM', `cannot apply ${operator} to ${path}: ${segments.slice(0, i).join('.')} is a ${typeName(current)}`)
+      }
+      if (current === undefined || current === null) continue
+      if (NUMERIC_OPERATORS.has(operator) && typeof current !== 'number') throw new CloudError('INVALID_PARAM', `cannot apply ${operator} to ${path}, a value of non-numeric type ${typeName(current)}`)
+      if (ARRAY_OPERATORS.has(operator) && !Array.isArray(current)) throw new CloudError('INVALID_PARAM', `cannot apply ${operator} to ${path}, which must be an array but is a ${typeName(current)}`)
+    }
+  }
+}
+
 /** What an update may contain: MongoDB update operators, or (merge semantics) plain fields to set. */
 export function applyUpdate(current: Doc, update: Doc): { doc: Doc; changed: boolean } {
   assertSupported(update, 'update')
@@ -41,6 +76,7 @@ export function applyUpdate(current: Doc, update: Doc): { doc: Doc; changed: boo
   const operators = keys.filter((k) => k.startsWith('$'))
   if (operators.length > 0 && operators.length !== keys.length) throw new CloudError('INVALID_PARAM', 'an update mixes operators and plain fields')
   const modifier = operators.length === 0 ? { $set: update } : update
+  assertUpdateFits(current, modifier)
   const next = structuredClone(current)
   let changed: string[]
   try {
@@ -67,7 +103,7 @@ function upsertSeed(filter: Doc): Doc {
   const collect = (query: Doc) => {
     for (const [key, value] of Object.entries(query)) {
       if (key === '$and' && Array.isArray(value)) value.forEach((q) => collect(q as Doc))
-      else if (key.startsWith('$')) continue
+      else if (key.startsWith('$') || key === '_id') continue
       else if (value !== null && typeof value === 'object' && !(value instanceof Date) && !(value instanceof RegExp) && !Array.isArray(value)) {
         const ops = value as Doc
         if ('$eq' in ops) equalities[key] = ops.$eq

@@ -3,8 +3,11 @@ import fs from 'node:fs'
 import path from 'node:path'
 import BetterSqlite3 from 'better-sqlite3'
 import { Query as MingoQuery, find as mingoFind } from 'mingo'
+import { Context } from 'mingo/core'
+import { Query as BaseQuery } from 'mingo/query'
+import * as queryOperators from 'mingo/operators/query'
 import { CloudError } from '../errors'
-import { fromStored, normalise, toWire, type Doc } from './ejson'
+import { fromStored, toWire, type Doc } from './ejson'
 import { documentKeys, type IndexField } from './keys'
 import { planQuery, type IndexInfo, type Plan, type SortSpec } from './planner'
 
@@ -67,11 +70,21 @@ export function assertCollectionName(name: unknown): string {
   return name
 }
 
+/** Query operators only: building mingo's full operator context costs ~20 µs a query, this one ~6 µs. */
+const QUERY_CONTEXT = Context.init({ query: queryOperators })
+
+function mentions(value: unknown, key: string): boolean {
+  if (value === null || typeof value !== 'object' || value instanceof Date || value instanceof RegExp) return false
+  if (Array.isArray(value)) return value.some((v) => mentions(v, key))
+  return Object.entries(value).some(([k, v]) => k === key || mentions(v, key))
+}
+
 /** Compiles a MongoDB filter with mingo; its refusals become INVALID_PARAM. */
-export function compileFilter(filter: Doc): MingoQuery {
+export function compileFilter(filter: Doc): { test(doc: Doc): boolean } {
   assertSupported(filter, 'query')
   try {
-    return new MingoQuery(filter)
+    // `$expr` needs the expression operators too
+    return mentions(filter, '$expr') ? new MingoQuery(filter) : new BaseQuery(filter, { context: QUERY_CONTEXT })
   } catch (e) {
     throw new CloudError('INVALID_PARAM', `invalid query: ${(e as Error).message}`)
   }
@@ -378,4 +391,3 @@ function validateIndexSpec(spec: IndexSpec): void {
   }
 }
 
-export { normalise }

@@ -4,6 +4,7 @@ import path from 'node:path'
 import tcb from '@cloudbase/node-sdk'
 import { startLocalCloud, type StartOptions } from '../../localcloud/index'
 import type { FunctionsModule, InvokeCaller } from '../../localcloud/functions/module'
+import { installTransactionGuards } from '../../localcloud/functions/sdk-guards'
 import type { LocalCloud } from '../../localcloud/server'
 
 export interface TestCloud {
@@ -30,6 +31,8 @@ export async function startTestCloud(options: StartOptions = {}): Promise<TestCl
   const url = cloud.url
   // Tells the SDK it runs on Tencent Cloud, so it never probes metadata.tencentyun.com.
   process.env.TENCENTCLOUD = 'true'
+  // the same refusal functions get in their workers: where().update/remove/count inside a transaction
+  installTransactionGuards()
   const app = tcb.init({ env: cloud.envId, secretId: 'local', secretKey: 'local', serviceUrl: `${url}/admin` })
   const functions = cloud.module<FunctionsModule>('functions')
   return {
