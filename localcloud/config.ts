@@ -18,7 +18,7 @@ function flag(value: string | undefined, fallback: boolean): boolean {
   return !['0', 'false', 'no', 'off'].includes(value.toLowerCase())
 }
 
-/** Reads PORT (default 3939, 0 = any free port), DATA_DIR (default .data/), LOCAL_SEED and LOCAL_TIMERS (default on). */
+/** Reads PORT (default 3939, 0 = any free port), DATA_DIR (default .data/), LOCAL_SEED and LOCAL_TIMERS (default on), FUNCTIONS_DIR (default cloudfunctions/). */
 export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): LocalCloudSettings {
   const port = env.PORT === undefined || env.PORT === '' ? 3939 : Number(env.PORT)
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be an integer from 0 to 65535, got ${env.PORT}`)
@@ -27,7 +27,7 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): LocalClou
     dataDir: path.resolve(env.DATA_DIR || path.join(REPO_ROOT, '.data')),
     seed: flag(env.LOCAL_SEED, true),
     timers: flag(env.LOCAL_TIMERS, true),
-    functionsDir: path.join(REPO_ROOT, 'cloudfunctions'),
+    functionsDir: path.resolve(env.FUNCTIONS_DIR || path.join(REPO_ROOT, 'cloudfunctions')),
     databaseDir: path.join(REPO_ROOT, 'database'),
   }
 }

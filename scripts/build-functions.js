@@ -78,12 +78,13 @@ async function buildFunctions({ functionsDir = path.join(REPO_ROOT, 'cloudfuncti
 module.exports = { buildFunctions }
 
 if (require.main === module) {
-  const args = process.argv.slice(2)
+  const quiet = process.argv.includes('--quiet')
+  const args = process.argv.slice(2).filter((a) => a !== '--quiet')
   const outAt = args.indexOf('--out')
   const outDir = outAt >= 0 ? path.resolve(args[outAt + 1]) : undefined
   const positional = outAt >= 0 ? args.filter((_, i) => i !== outAt && i !== outAt + 1) : args
   const functionsDir = positional[0] ? path.resolve(positional[0]) : undefined
-  buildFunctions({ functionsDir, outDir }).catch((err) => {
+  buildFunctions({ functionsDir, outDir, quiet }).catch((err) => {
     console.error(err.message ?? err)
     process.exit(1)
   })

@@ -28,8 +28,7 @@ export interface LocalCloudProcessOptions {
 /** Starts `tsx localcloud/main.ts` with PORT=0, a fresh DATA_DIR and no timers; resolves once it prints its ready line. */
 export function startLocalCloudProcess(options: LocalCloudProcessOptions = {}): Promise<LocalCloudProcess> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'mp-local-cloud-'))
-  const script = options.functionsDir ? path.join(__dirname, 'local-cloud-with-functions.ts') : path.join(REPO_ROOT, 'localcloud/main.ts')
-  const child = spawn(TSX, [script], {
+  const child = spawn(TSX, [path.join(REPO_ROOT, 'localcloud/main.ts')], {
     cwd: REPO_ROOT,
     env: {
       ...process.env,
@@ -37,7 +36,7 @@ export function startLocalCloudProcess(options: LocalCloudProcessOptions = {}): 
       DATA_DIR: dataDir,
       LOCAL_TIMERS: '0',
       LOCAL_SEED: options.seed === false ? '0' : '1',
-      ...(options.functionsDir ? { FIXTURE_FUNCTIONS_DIR: options.functionsDir } : {}),
+      ...(options.functionsDir ? { FUNCTIONS_DIR: options.functionsDir } : {}),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
