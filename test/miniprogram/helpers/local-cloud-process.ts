@@ -8,7 +8,6 @@ import os from 'node:os'
 import path from 'node:path'
 
 export const REPO_ROOT = path.resolve(__dirname, '../../..')
-const TSX = path.join(REPO_ROOT, 'node_modules/.bin/tsx')
 const READY = /Local cloud ready at (http:\/\/127\.0\.0\.1:\d+)/
 
 export interface LocalCloudProcess {
@@ -28,7 +27,8 @@ export interface LocalCloudProcessOptions {
 /** Starts `tsx localcloud/main.ts` with PORT=0, a fresh DATA_DIR and no timers; resolves once it prints its ready line. */
 export function startLocalCloudProcess(options: LocalCloudProcessOptions = {}): Promise<LocalCloudProcess> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'mp-local-cloud-'))
-  const child = spawn(TSX, [path.join(REPO_ROOT, 'localcloud/main.ts')], {
+  // node with tsx's loader rather than the tsx CLI: one process to stop
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'localcloud/main.ts')], {
     cwd: REPO_ROOT,
     env: {
       ...process.env,
