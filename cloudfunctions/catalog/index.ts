@@ -1,10 +1,10 @@
 /**
- * `catalog`: what shoppers browse. Minimal for now (the backend issue adds the handler wrapper,
- * schemas and more actions); it already answers in the `{ ok, data } | { ok: false, code, message }`
- * envelope of typings/api.ts.
+ * `catalog`: what shoppers browse. Works without an OPENID (Moments single-page mode).
  */
-import { cloudApp, type FunctionContext } from '../../backend/cloud'
-import type { ApiResult, FunctionEvent, ResponseOf } from '../../typings/api'
+import { z } from 'zod'
+import { cloudApp } from '../../backend/cloud'
+import { action, defineFunction } from '../../backend/handler'
+import type { ResponseOf } from '../../typings/api'
 import type { ProductSummary } from '../../typings/catalog'
 
 /** One page of the catalogue; CloudBase reads at most 1000, the list stays well under 100 for now. */
@@ -36,16 +36,6 @@ async function listProducts(): Promise<ResponseOf<'catalog', 'listProducts'>> {
   return { products }
 }
 
-export const main = async (event: Partial<FunctionEvent>, context: FunctionContext): Promise<ApiResult<unknown>> => {
-  try {
-    switch (event?.action) {
-      case 'listProducts':
-        return { ok: true, data: await listProducts() }
-      default:
-        return { ok: false, code: 'INVALID_INPUT', message: `catalog has no action ${JSON.stringify(event?.action)}` }
-    }
-  } catch (err) {
-    console.error(`[catalog] ${String(event?.action)} failed (request ${context?.request_id ?? '?'})`, err)
-    return { ok: false, code: 'INTERNAL', message: 'internal error' }
-  }
-}
+export const main = defineFunction('catalog', {
+  listProducts: action({ schema: z.object({}).strict(), run: () => listProducts() }),
+})
