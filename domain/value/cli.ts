@@ -225,8 +225,8 @@ function runPlot(options: Options): number {
   writeFileSync(
     files[0],
     holdoutChart(rows, {
-      title: `Predicted vs actual repeat purchases (${modelName}) 预测与实际复购`,
-      subtitle: `${summaries.length} customers, calibration to ${dayString(calibrationEnd)}, holdout ${holdoutWeeks.toFixed(1)} weeks: ${actualTotal} actual, ${expectedTotal.toFixed(0)} expected`,
+      title: `Repeat purchases, predicted vs actual 复购预测与实际`,
+      subtitle: `${modelName}, ${summaries.length} customers; ${holdoutWeeks.toFixed(0)} weeks after ${dayString(calibrationEnd)}: ${actualTotal} actual, ${expectedTotal.toFixed(0)} expected`,
     }),
   )
   writeFileSync(
