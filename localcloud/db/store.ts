@@ -9,7 +9,7 @@ import * as queryOperators from 'mingo/operators/query'
 import { CloudError } from '../errors'
 import { fromStored, toWire, type Doc } from './ejson'
 import { documentKeys, type IndexField } from './keys'
-import { planQuery, type IndexInfo, type Plan, type SortSpec } from './planner'
+import { indexableConditions, planQuery, type IndexInfo, type Plan, type SortSpec } from './planner'
 
 /** An index as declared in database/collections/<name>.json, as the CloudBase console takes it. */
 export interface IndexSpec {
@@ -301,7 +301,7 @@ export class DocumentStore {
   }
 
   /** Candidate documents for a filter, in index order when the plan is ordered. */
-  private *candidates(info: CollectionInfo, plan: Plan): Generator<StoredDoc> {
+  private *candidates(info: CollectionInfo, plan: Plan, needles: string[] = []): Generator<StoredDoc> {
     const seen = plan.kind === 'index' && plan.index.multikey ? new Set<string>() : undefined
     const emit = (row: { id: string; v: number; doc: string }): StoredDoc | undefined => {
       if (seen) {
@@ -330,7 +330,10 @@ export class DocumentStore {
       }
       return
     }
-    for (const row of info.scanAll.iterate() as Iterable<{ id: string; v: number; doc: string }>) yield emit(row)!
+    // A scan decodes only documents whose stored text contains every required string literal.
+    for (const row of info.scanAll.iterate() as Iterable<{ id: string; v: number; doc: string }>) {
+      if (needles.every((n) => row.doc.includes(n))) yield emit(row)!
+    }
   }
 
   /** Committed documents matching a MongoDB filter, sorted, skipped and limited with MongoDB semantics. */
@@ -341,11 +344,12 @@ export class DocumentStore {
     const limit = options.limit ?? Number.POSITIVE_INFINITY
     const matcher = compileFilter(filter)
     const plan = planQuery(filter, sort, info.indexes)
+    const needles = plan.kind === 'scan' ? requiredStrings(filter) : []
     const streamable = sort.length === 0 || (plan.kind === 'index' && plan.ordered)
     const out: StoredDoc[] = []
     if (streamable) {
       let skipped = 0
-      for (const candidate of this.candidates(info, plan)) {
+      for (const candidate of this.candidates(info, plan, needles)) {
         if (!matcher.test(candidate.doc)) continue
         if (skipped < skip) {
           skipped++
@@ -356,7 +360,7 @@ export class DocumentStore {
       }
       return out
     }
-    for (const candidate of this.candidates(info, plan)) if (matcher.test(candidate.doc)) out.push(candidate)
+    for (const candidate of this.candidates(info, plan, needles)) if (matcher.test(candidate.doc)) out.push(candidate)
     return sortStored(out, sort).slice(skip, skip + limit)
   }
 
@@ -372,6 +376,19 @@ export class DocumentStore {
     const info = this.collection(collection)
     return (info.scanAll.all() as Array<{ doc: string }>).map((r) => fromStored(r.doc))
   }
+}
+
+/**
+ * String values a matching document must contain verbatim: top-level equalities on strings (an
+ * array holding the string matches too, and its stored text contains it the same way). A
+ * necessary condition only; mingo still decides.
+ */
+function requiredStrings(filter: Doc): string[] {
+  const out: string[] = []
+  for (const cond of indexableConditions(filter).values()) {
+    if (cond.points?.length === 1 && typeof cond.points[0] === 'string') out.push(JSON.stringify(cond.points[0]))
+  }
+  return out
 }
 
 /** Sorts stored documents with MongoDB's cross-type ordering (mingo's). */
