@@ -7,6 +7,7 @@
  * and answers an `ApiResult` envelope.
  */
 import type { CatalogApi } from './catalog'
+import type { OrdersApi } from './orders'
 
 /**
  * Expected refusals a client switches on (STYLE.md 7). Unexpected failures are caught once by
@@ -21,6 +22,16 @@ export type ErrorCode =
   | 'FORBIDDEN'
   /** The thing the request names does not exist (or is not visible to the caller). */
   | 'NOT_FOUND'
+  /** Not enough stock for a line (`data.productId`); the loser of a race for the last units gets this. */
+  | 'OUT_OF_STOCK'
+  /** A product in the request does not exist or is not on sale (`data.productId`). */
+  | 'PRODUCT_UNAVAILABLE'
+  /** No such order among the caller's own. */
+  | 'ORDER_NOT_FOUND'
+  /** The order's status does not allow the action (e.g. cancelling a paid order, paying an expired one). */
+  | 'INVALID_TRANSITION'
+  /** WeChat Pay refused or could not be reached; the order is unchanged, the client may retry. */
+  | 'PAYMENT_FAILED'
   /** Anything unexpected; the details are in the function's log under the request id. */
   | 'INTERNAL'
 
@@ -48,6 +59,7 @@ export interface FunctionEvent<A extends string = string, D = unknown> {
 /** Every cloud function and its actions: `{ [action]: { request, response } }`. */
 export interface CloudApi {
   catalog: CatalogApi
+  orders: OrdersApi
 }
 
 export type FunctionName = keyof CloudApi

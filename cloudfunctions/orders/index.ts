@@ -1,0 +1,242 @@
+/**
+ * `orders`: checkout and the shopper's orders. Identity only from the platform context; prices
+ * only from the database; stock reserved by atomic conditional updates; a timer cancels
+ * expired unpaid orders.
+ */
+import { createHash } from 'node:crypto'
+import { z } from 'zod'
+import { callerOf, cloudApp, type FunctionContext } from '../../backend/cloud'
+import { action, defineFunction, DomainError } from '../../backend/handler'
+import { cancelUnpaidOrder, closePayment, orderView, releaseLines, reserveStock, type OrderDoc } from '../../backend/orders'
+import { nonceStr, payEnvId, paySucceeded, paymentGateway, subMchId } from '../../backend/payment'
+import { assertTransition, mergeLines, PricingError, quoteOrder, shippingRuleFrom, type PricedProduct } from '../../domain/order'
+import type { ResponseOf } from '../../typings/api'
+import type { Quote, RequestedLine } from '../../typings/orders'
+
+/** An unpaid order is cancelled this long after creation (WeChat Pay's own default is 2 h; we hold stock 30 min). */
+export const ORDER_TTL_MS = 30 * 60 * 1000
+const MAX_LINES = 50
+const MAX_QUANTITY = 999
+const PAY_CALLBACK_FUNCTION = 'payCallback'
+
+const db = () => cloudApp().database()
+
+const linesSchema = z
+  .array(z.object({ productId: z.string().min(1).max(64), quantity: z.number().int().min(1).max(MAX_QUANTITY) }).strict())
+  .min(1)
+  .max(MAX_LINES)
+const orderIdSchema = z.object({ orderId: z.string().regex(/^[0-9A-Za-z_-]{1,32}$/) }).strict()
+const statusSchema = z.enum(['pending_payment', 'paid', 'shipped', 'completed', 'cancelled', 'refund_requested', 'refunded'])
+
+/** The order id (and WeChat Pay outTradeNo, 32 chars) for one buyer's client request id: a retry lands on the same order. */
+function orderIdFor(openid: string, requestId: string): string {
+  return 'o' + createHash('sha256').update(`${openid}\n${requestId}`).digest('hex').slice(0, 31)
+}
+
+function isDuplicateWrite(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && String((err as { code?: unknown }).code ?? '').includes('DUPLICATE')
+}
+
+async function readOrder(orderId: string): Promise<OrderDoc | undefined> {
+  const { data } = await db().collection('orders').doc(orderId).get()
+  return (data as OrderDoc[])[0]
+}
+
+/** The caller's own order, or ORDER_NOT_FOUND (another buyer's order is not visible). */
+async function myOrder(openid: string, orderId: string): Promise<OrderDoc> {
+  const order = await readOrder(orderId)
+  if (!order || order._openid !== openid) throw new DomainError('ORDER_NOT_FOUND', `no order ${orderId}`)
+  return order
+}
+
+/** Prices lines from the products and the store's shipping rule as they are in the database now. */
+async function priceLines(lines: RequestedLine[], checkStock: boolean): Promise<Quote> {
+  const _ = db().command
+  const ids = [...new Set(lines.map((l) => l.productId))]
+  const [products, settings] = await Promise.all([
+    db().collection('products').where({ _id: _.in(ids) }).limit(MAX_LINES).field({ name: true, priceFen: true, stock: true, onSale: true, spec: true }).get(),
+    db().collection('settings').doc('store').get(),
+  ])
+  try {
+    return quoteOrder(lines, products.data as PricedProduct[], shippingRuleFrom((settings.data as Array<{ shipping?: never }>)[0]), checkStock)
+  } catch (err) {
+    if (err instanceof PricingError) throw new DomainError(err.code, err.message, { productId: err.productId })
+    throw err
+  }
+}
+
+/** The seller the buyer is bound to now (written by the referral part), or null. */
+async function boundSeller(openid: string): Promise<string | null> {
+  const { data } = await db().collection('customers').doc(openid).get()
+  const sellerId = (data as Array<{ sellerId?: unknown }>)[0]?.sellerId
+  return typeof sellerId === 'string' && sellerId !== '' && sellerId !== openid ? sellerId : null
+}
+
+/**
+ * Creates the order for (buyer, client request id) once: a retry answers the same order. Stock
+ * is reserved line by line with conditional updates; if a line cannot be reserved or the order
+ * cannot be written, the lines already reserved are released (compensation), and the buyer
+ * gets OUT_OF_STOCK, never INTERNAL.
+ */
+async function createOrder(openid: string, requestId: string, requested: RequestedLine[]): Promise<ResponseOf<'orders', 'create'>> {
+  const orderId = orderIdFor(openid, requestId)
+  const existing = await readOrder(orderId)
+  if (existing) return { order: orderView(existing) }
+  const lines = mergeLines(requested)
+  const [quote, sellerId] = await Promise.all([priceLines(lines, false), boundSeller(openid)])
+  const reserved: RequestedLine[] = []
+  try {
+    for (const line of quote.lines) {
+      if (!(await reserveStock(db(), line.productId, line.quantity))) throw new DomainError('OUT_OF_STOCK', `not enough stock of ${line.productId}`, { productId: line.productId })
+      reserved.push(line)
+    }
+    const now = new Date()
+    const order: OrderDoc = {
+      _id: orderId,
+      _openid: openid,
+      status: 'pending_payment',
+      ...quote,
+      sellerId,
+      clientRequestId: requestId,
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + ORDER_TTL_MS),
+      paidAt: null,
+      cancelledAt: null,
+      transactionId: null,
+    }
+    await db().collection('orders').add(order)
+    return { order: orderView(order) }
+  } catch (err) {
+    await releaseLines(db(), reserved)
+    if (isDuplicateWrite(err)) {
+      // A concurrent retry of the same request wrote the order first: answer that one.
+      const winner = await readOrder(orderId)
+      if (winner) return { order: orderView(winner) }
+    }
+    throw err
+  }
+}
+
+/** Starts WeChat Pay for an unpaid, unexpired order: unifiedOrder through the adapter, answered with wx.requestPayment's params. */
+async function payOrder(openid: string, orderId: string): Promise<ResponseOf<'orders', 'pay'>> {
+  const order = await myOrder(openid, orderId)
+  if (order.status !== 'pending_payment') throw new DomainError('INVALID_TRANSITION', `order ${orderId} is ${order.status}, not awaiting payment`)
+  if (new Date(order.expiresAt).getTime() <= Date.now()) throw new DomainError('INVALID_TRANSITION', `order ${orderId} has expired`)
+  const result = await paymentGateway().unifiedOrder({
+    functionName: PAY_CALLBACK_FUNCTION,
+    envId: payEnvId(),
+    subMchId: subMchId(),
+    nonceStr: nonceStr(),
+    body: (order.lines.map((l) => l.name).join('、') || 'order').slice(0, 120),
+    outTradeNo: order._id,
+    totalFee: order.totalFen,
+    spbillCreateIp: '127.0.0.1',
+    tradeType: 'JSAPI',
+    openid,
+    feeType: 'CNY',
+  })
+  if (!paySucceeded(result) || !result.payment) throw new DomainError('PAYMENT_FAILED', `WeChat Pay refused the order: ${result.errCode ?? result.returnMsg ?? 'unknown'}`, { errCode: result.errCode })
+  return { orderId, payment: result.payment }
+}
+
+/** Cancels my unpaid order: WeChat Pay's order is closed first, so it can no longer be paid; then stock is released. */
+async function cancelOrder(openid: string, orderId: string): Promise<ResponseOf<'orders', 'cancel'>> {
+  const order = await myOrder(openid, orderId)
+  assertOrderMove(order, 'cancelled')
+  const closed = await closePayment(order._id)
+  if (closed === 'paid') throw new DomainError('INVALID_TRANSITION', `order ${orderId} has been paid`)
+  if (closed === 'unavailable') throw new DomainError('PAYMENT_FAILED', 'WeChat Pay could not close the payment; try again')
+  if (!(await cancelUnpaidOrder(db(), order, 'buyer', new Date()))) {
+    const now = await myOrder(openid, orderId)
+    if (now.status !== 'cancelled') throw new DomainError('INVALID_TRANSITION', `order ${orderId} is ${now.status}`)
+    return { order: orderView(now) }
+  }
+  return { order: orderView(await myOrder(openid, orderId)) }
+}
+
+function assertOrderMove(order: OrderDoc, to: OrderDoc['status']): void {
+  try {
+    assertTransition(order.status, to)
+  } catch {
+    throw new DomainError('INVALID_TRANSITION', `order ${order._id} cannot go from ${order.status} to ${to}`)
+  }
+}
+
+async function listOrders(openid: string, status: OrderDoc['status'] | undefined, page: number, pageSize: number): Promise<ResponseOf<'orders', 'list'>> {
+  const filter: Record<string, unknown> = { _openid: openid }
+  if (status) filter.status = status
+  const { data } = await db().collection('orders').where(filter).orderBy('createdAt', 'desc').skip(page * pageSize).limit(pageSize + 1).get()
+  const docs = data as OrderDoc[]
+  return { orders: docs.slice(0, pageSize).map(orderView), hasMore: docs.length > pageSize }
+}
+
+/** Batches the expiry timer handles per run (a function runs at most 60 s; the next minute continues). */
+const EXPIRY_BATCH = 100
+const EXPIRY_BATCHES = 10
+
+/**
+ * The expiry timer: every unpaid order past its expiresAt has its WeChat Pay order closed and is
+ * cancelled, releasing its stock. An order WeChat reports paid is left for the payment
+ * notification; one WeChat cannot be asked about is retried on the next run.
+ */
+async function expireOrders(): Promise<{ cancelled: number; skipped: number }> {
+  const _ = db().command
+  let cancelled = 0
+  let skipped = 0
+  const skippedIds: string[] = []
+  for (let batch = 0; batch < EXPIRY_BATCHES; batch++) {
+    const now = new Date()
+    const { data } = await db()
+      .collection('orders')
+      .where({ status: 'pending_payment', expiresAt: _.lte(now), ...(skippedIds.length ? { _id: _.nin(skippedIds) } : {}) })
+      .orderBy('expiresAt', 'asc')
+      .limit(EXPIRY_BATCH)
+      .get()
+    const due = data as OrderDoc[]
+    if (due.length === 0) break
+    for (const order of due) {
+      const closed = await closePayment(order._id)
+      if (closed === 'closed' && (await cancelUnpaidOrder(db(), order, 'expired', now))) cancelled++
+      else if (closed !== 'closed') {
+        skipped++
+        skippedIds.push(order._id)
+      }
+    }
+    if (due.length < EXPIRY_BATCH) break
+  }
+  return { cancelled, skipped }
+}
+
+const handle = defineFunction('orders', {
+  quote: action({
+    schema: z.object({ lines: linesSchema }).strict(),
+    run: ({ data }) => priceLines(mergeLines(data.lines), true),
+  }),
+  create: action({
+    schema: z.object({ requestId: z.string().regex(/^[0-9A-Za-z_-]{8,64}$/), lines: linesSchema }).strict(),
+    needsIdentity: true,
+    run: ({ data, caller }) => createOrder(caller.openid!, data.requestId, data.lines),
+  }),
+  pay: action({ schema: orderIdSchema, needsIdentity: true, run: ({ data, caller }) => payOrder(caller.openid!, data.orderId) }),
+  cancel: action({ schema: orderIdSchema, needsIdentity: true, run: ({ data, caller }) => cancelOrder(caller.openid!, data.orderId) }),
+  detail: action({ schema: orderIdSchema, needsIdentity: true, run: async ({ data, caller }) => ({ order: orderView(await myOrder(caller.openid!, data.orderId)) }) }),
+  list: action({
+    schema: z.object({ status: statusSchema.optional(), page: z.number().int().min(0).max(1000).default(0), pageSize: z.number().int().min(1).max(50).default(20) }).strict(),
+    needsIdentity: true,
+    run: ({ data, caller }) => listOrders(caller.openid!, data.status, data.page, data.pageSize),
+  }),
+})
+
+/** Timer events (only from the platform's trigger) run the expiry; everything else is an action call. */
+export async function main(event: unknown, context: FunctionContext): Promise<unknown> {
+  if (typeof event === 'object' && event !== null && (event as { Type?: unknown }).Type === 'Timer') {
+    let source = ''
+    try {
+      source = callerOf(context).source ?? ''
+    } catch {
+      source = ''
+    }
+    if (source.split(',').includes('wx_trigger')) return expireOrders()
+  }
+  return handle(event, context)
+}

@@ -1,0 +1,244 @@
+import { randomBytes } from 'node:crypto'
+import { CloudError } from '../errors'
+import { readJsonObject, sendJson } from '../http'
+import type { FunctionsModule } from '../functions/module'
+import { LOCAL_APPID } from '../functions/module'
+import type { LocalCloud, LocalCloudModule } from '../server'
+
+/** The merchant the simulator answers as. */
+const LOCAL_MCH_ID = '1900000100'
+
+type TradeState = 'NOTPAY' | 'SUCCESS' | 'CLOSED' | 'REFUND'
+
+/** One simulated WeChat Pay order, keyed by the merchant's outTradeNo. */
+interface SimPayment {
+  outTradeNo: string
+  totalFee: number
+  body: string
+  openid: string
+  subMchId: string
+  functionName: string
+  prepayId: string
+  state: TradeState
+  transactionId?: string
+  timeEnd?: string
+  /** Refunds by outRefundNo (WeChat refunds once per number). */
+  refunds: Map<string, { refundId: string; refundFee: number }>
+  /** Notification deliveries attempted and the last answer. */
+  deliveries: number
+  delivered: boolean
+}
+
+export interface PayModuleOptions {
+  /** Delivery attempts per confirmation before giving up (WeChat keeps trying for 2 days). */
+  maxDeliveries?: number
+  /** First retry delay; it doubles per attempt, capped at 2 s. */
+  retryBaseMs?: number
+}
+
+const ok = { returnCode: 'SUCCESS', returnMsg: 'OK' } as const
+
+function fail(errCode: string, errCodeDes: string) {
+  return { ...ok, resultCode: 'FAIL', errCode, errCodeDes }
+}
+
+/** yyyyMMddHHmmss in China time, as WeChat writes timeEnd. */
+function wechatTime(epochMs: number): string {
+  return new Date(epochMs + 8 * 3600_000).toISOString().replace(/[-:T]/g, '').slice(0, 14)
+}
+
+/**
+ * A simulated WeChat Pay: the cloudPay APIs (`POST /_local/pay/unifiedOrder|queryOrder|
+ * closeOrder|refund`, cloudPay's camelCase fields) and what `wx.requestPayment` does locally,
+ * `POST /_local/pay/confirm {outTradeNo}`: the payment succeeds, then the payment callback
+ * function named in unifiedOrder is invoked as WeChat invokes it (source `wx_paycallback`, the
+ * documented camelCase fields), retried with backoff until it answers `{errcode: 0}` (bounded).
+ * Payments live in memory: a restart forgets them, as a fresh sandbox merchant would.
+ */
+export class PayModule implements LocalCloudModule {
+  readonly name = 'pay'
+  private cloud?: LocalCloud
+  private readonly payments = new Map<string, SimPayment>()
+
+  constructor(private readonly options: PayModuleOptions = {}) {}
+
+  attach(cloud: LocalCloud): void {
+    this.cloud = cloud
+    const route = (api: string, handler: (body: Record<string, unknown>) => Promise<object> | object) =>
+      cloud.router.add('POST', new RegExp(`^/_local/pay/${api}$`), async ({ req, res }) => sendJson(res, 200, await handler(await readJsonObject(req))))
+    route('unifiedOrder', (b) => this.unifiedOrder(b))
+    route('queryOrder', (b) => this.queryOrder(b))
+    route('closeOrder', (b) => this.closeOrder(b))
+    route('refund', (b) => this.refund(b))
+    route('confirm', (b) => this.confirm(b))
+    cloud.router.add('GET', /^\/_local\/pay\/payments\/([^/]+)$/, ({ res, params }) => {
+      const payment = this.payments.get(decodeURIComponent(params[0]))
+      if (!payment) throw new CloudError('INVALID_PARAM', 'no such payment', 404)
+      sendJson(res, 200, this.view(payment))
+    })
+  }
+
+  /** A payment as the simulator holds it (for tests and `GET /_local/pay/payments/<outTradeNo>`). */
+  payment(outTradeNo: string): object | undefined {
+    const p = this.payments.get(outTradeNo)
+    return p && this.view(p)
+  }
+
+  private view(p: SimPayment): object {
+    const { refunds, ...rest } = p
+    return { ...rest, refunds: [...refunds].map(([outRefundNo, r]) => ({ outRefundNo, ...r })) }
+  }
+
+  private unifiedOrder(b: Record<string, unknown>): object {
+    const { outTradeNo, totalFee, body, functionName, subMchId, nonceStr } = b
+    if (typeof outTradeNo !== 'string' || !/^[0-9A-Za-z_-]{1,32}$/.test(outTradeNo)) return { returnCode: 'FAIL', returnMsg: 'outTradeNo: 1-32 of [0-9A-Za-z_-]' }
+    if (!Number.isInteger(totalFee) || (totalFee as number) <= 0) return { returnCode: 'FAIL', returnMsg: 'totalFee must be a positive integer (fen)' }
+    if (typeof functionName !== 'string' || functionName === '') return { returnCode: 'FAIL', returnMsg: 'functionName is required' }
+    if (typeof subMchId !== 'string' || subMchId === '' || typeof nonceStr !== 'string' || nonceStr.length > 32) return { returnCode: 'FAIL', returnMsg: 'subMchId and nonceStr (<= 32) are required' }
+    const openid = typeof b.openid === 'string' ? b.openid : typeof b.subOpenid === 'string' ? b.subOpenid : ''
+    const existing = this.payments.get(outTradeNo)
+    if (existing) {
+      if (existing.state === 'SUCCESS' || existing.state === 'REFUND') return fail('ORDERPAID', '该订单已支付')
+      if (existing.state === 'CLOSED') return fail('ORDERCLOSED', '该订单已关闭')
+      if (existing.totalFee !== totalFee) return fail('INVALID_REQUEST', '201 商户订单号重复')
+    }
+    const payment: SimPayment = existing ?? {
+      outTradeNo,
+      totalFee: totalFee as number,
+      body: String(body ?? ''),
+      openid,
+      subMchId,
+      functionName,
+      prepayId: `wx${randomBytes(14).toString('hex')}`,
+      state: 'NOTPAY',
+      refunds: new Map(),
+      deliveries: 0,
+      delivered: false,
+    }
+    this.payments.set(outTradeNo, payment)
+    const nonce = randomBytes(16).toString('hex')
+    return {
+      ...ok,
+      resultCode: 'SUCCESS',
+      appid: LOCAL_APPID,
+      mchId: LOCAL_MCH_ID,
+      subMchId,
+      nonceStr: nonce,
+      tradeType: 'JSAPI',
+      prepayId: payment.prepayId,
+      payment: {
+        appId: LOCAL_APPID,
+        timeStamp: String(Math.floor(this.now() / 1000)),
+        nonceStr: nonce,
+        package: `prepay_id=${payment.prepayId}`,
+        signType: 'MD5',
+        paySign: randomBytes(16).toString('hex').toUpperCase(),
+      },
+    }
+  }
+
+  private queryOrder(b: Record<string, unknown>): object {
+    const p = typeof b.outTradeNo === 'string' ? this.payments.get(b.outTradeNo) : undefined
+    if (!p) return fail('ORDERNOTEXIST', '此交易订单号不存在')
+    return { ...ok, resultCode: 'SUCCESS', outTradeNo: p.outTradeNo, tradeState: p.state, totalFee: p.totalFee, transactionId: p.transactionId, timeEnd: p.timeEnd }
+  }
+
+  private closeOrder(b: Record<string, unknown>): object {
+    const p = typeof b.outTradeNo === 'string' ? this.payments.get(b.outTradeNo) : undefined
+    // Closing an order WeChat never saw succeeds: nothing can be paid on it any more.
+    if (!p) return { ...ok, resultCode: 'SUCCESS' }
+    if (p.state === 'SUCCESS' || p.state === 'REFUND') return fail('ORDERPAID', '订单已支付，不能发起关单')
+    p.state = 'CLOSED'
+    return { ...ok, resultCode: 'SUCCESS' }
+  }
+
+  private refund(b: Record<string, unknown>): object {
+    const { outTradeNo, outRefundNo, totalFee, refundFee } = b
+    const p = typeof outTradeNo === 'string' ? this.payments.get(outTradeNo) : undefined
+    if (!p) return fail('ORDERNOTEXIST', '此交易订单号不存在')
+    if (typeof outRefundNo !== 'string' || outRefundNo === '') return { returnCode: 'FAIL', returnMsg: 'outRefundNo is required' }
+    const done = p.refunds.get(outRefundNo)
+    if (done) return { ...ok, resultCode: 'SUCCESS', refundId: done.refundId, refundFee: done.refundFee }
+    if (p.state !== 'SUCCESS' && p.state !== 'REFUND') return fail('TRADE_STATE_ERROR', '订单状态错误')
+    if (totalFee !== p.totalFee) return fail('INVALID_REQUEST', 'totalFee does not match the order')
+    const refunded = [...p.refunds.values()].reduce((s, r) => s + r.refundFee, 0)
+    if (!Number.isInteger(refundFee) || (refundFee as number) <= 0 || refunded + (refundFee as number) > p.totalFee) return fail('INVALID_REQUEST', 'refundFee exceeds what is left')
+    const refundId = `50${randomBytes(14).toString('hex')}`
+    p.refunds.set(outRefundNo, { refundId, refundFee: refundFee as number })
+    p.state = 'REFUND'
+    return { ...ok, resultCode: 'SUCCESS', refundId, refundFee }
+  }
+
+  /**
+   * `wx.requestPayment` succeeding: the payment is marked paid (once) and its notification is
+   * delivered until the callback answers `{errcode: 0}`. `deliver: false` holds the
+   * notification back (a delayed notification); a later confirm delivers it.
+   */
+  private async confirm(b: Record<string, unknown>): Promise<object> {
+    const p = typeof b.outTradeNo === 'string' ? this.payments.get(b.outTradeNo) : undefined
+    if (!p) throw new CloudError('INVALID_PARAM', 'no unified order with this outTradeNo', 404)
+    if (p.state === 'CLOSED') throw new CloudError('INVALID_PARAM', 'the order is closed: WeChat refuses the payment', 409)
+    if (p.state === 'NOTPAY') {
+      p.state = 'SUCCESS'
+      p.transactionId = `42${randomBytes(13).toString('hex')}`.slice(0, 28)
+      p.timeEnd = wechatTime(this.now())
+    }
+    if (b.deliver === false) return { outTradeNo: p.outTradeNo, state: p.state, delivered: false, deliveries: p.deliveries }
+    const delivered = await this.deliver(p)
+    return { outTradeNo: p.outTradeNo, state: p.state, delivered, deliveries: p.deliveries }
+  }
+
+  /** The notification WeChat sends the callback function for a successful payment. */
+  notification(p: SimPayment): Record<string, unknown> {
+    return {
+      returnCode: 'SUCCESS',
+      appid: LOCAL_APPID,
+      mchId: LOCAL_MCH_ID,
+      subAppid: LOCAL_APPID,
+      subMchId: p.subMchId,
+      nonceStr: randomBytes(16).toString('hex'),
+      resultCode: 'SUCCESS',
+      openid: p.openid,
+      isSubscribe: 'N',
+      subOpenid: p.openid,
+      subIsSubscribe: 'N',
+      tradeType: 'JSAPI',
+      bankType: 'OTHERS',
+      totalFee: p.totalFee,
+      feeType: 'CNY',
+      cashFee: p.totalFee,
+      transactionId: p.transactionId,
+      outTradeNo: p.outTradeNo,
+      timeEnd: p.timeEnd,
+    }
+  }
+
+  private async deliver(p: SimPayment): Promise<boolean> {
+    const functions = this.requireCloud().module<FunctionsModule>('functions')
+    const attempts = this.options.maxDeliveries ?? 6
+    const base = this.options.retryBaseMs ?? 100
+    for (let attempt = 0; attempt < attempts; attempt++) {
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(base * 2 ** (attempt - 1), 2000)))
+      p.deliveries++
+      try {
+        const answer = (await functions.invoke(p.functionName, this.notification(p), { source: 'wx_paycallback', openid: p.openid })) as { errcode?: unknown } | null
+        if (answer && answer.errcode === 0) {
+          p.delivered = true
+          return true
+        }
+      } catch {
+        // a failed or timed-out callback is retried, as WeChat does
+      }
+    }
+    return false
+  }
+
+  private now(): number {
+    return this.requireCloud().clock.now()
+  }
+
+  private requireCloud(): LocalCloud {
+    if (!this.cloud) throw new Error('the pay module is not attached to a local cloud')
+    return this.cloud
+  }
+}

@@ -1,0 +1,161 @@
+/** Checkout through the real `orders` function on a local cloud: quote, create, cancel, list, detail, and the race for the last units. */
+import { startTestCloud, type TestCloud } from '../helpers/local-cloud'
+import { ordersAs, product, requestId, storedOrder, units } from './helpers'
+
+let t: TestCloud
+beforeAll(async () => {
+  t = await startTestCloud({ seed: true })
+})
+afterAll(() => t.stop())
+
+const alice = () => ordersAs(t, 'o-alice')
+
+describe('quote', () => {
+  test('prices come from the database with the default shipping rule, whatever the event claims', async () => {
+    const res = await alice()('quote', { lines: [{ productId: 'p-walnut', quantity: 1 }] })
+    expect(res).toMatchObject({ ok: true, data: { itemsFen: 4590, shippingFen: 1000, totalFen: 5590 } })
+    const hostile = await alice()('quote', { lines: [{ productId: 'p-walnut', quantity: 1, priceFen: 1 }] })
+    expect(hostile).toMatchObject({ ok: false, code: 'INVALID_INPUT' })
+    const withTotal = await alice()('quote', { lines: [{ productId: 'p-walnut', quantity: 1 }], totalFen: 1 })
+    expect(withTotal).toMatchObject({ ok: false, code: 'INVALID_INPUT' })
+  })
+
+  test('the owner’s shipping rule from settings applies', async () => {
+    await t.db.collection('settings').doc('store').set({ shipping: { flatFeeFen: 600, freeFromFen: 20000 } })
+    try {
+      expect(await alice()('quote', { lines: [{ productId: 'p-longjing', quantity: 1 }] })).toMatchObject({ ok: true, data: { shippingFen: 600, totalFen: 17400 } })
+      expect(await alice()('quote', { lines: [{ productId: 'p-longjing', quantity: 2 }] })).toMatchObject({ ok: true, data: { shippingFen: 0, totalFen: 33600 } })
+    } finally {
+      await t.db.collection('settings').doc('store').remove()
+    }
+  })
+
+  test('an off-sale or unknown product is PRODUCT_UNAVAILABLE; too many is OUT_OF_STOCK', async () => {
+    expect(await alice()('quote', { lines: [{ productId: 'p-retired', quantity: 1 }] })).toMatchObject({ ok: false, code: 'PRODUCT_UNAVAILABLE', data: { productId: 'p-retired' } })
+    expect(await alice()('quote', { lines: [{ productId: 'p-nope', quantity: 1 }] })).toMatchObject({ ok: false, code: 'PRODUCT_UNAVAILABLE' })
+    expect(await alice()('quote', { lines: [{ productId: 'p-jujube', quantity: 6 }] })).toMatchObject({ ok: false, code: 'OUT_OF_STOCK' })
+  })
+})
+
+describe('create', () => {
+  test('a new order snapshots lines, reserves stock, expires, and ignores openid/price/total in the event', async () => {
+    const before = await product(t, 'p-soap')
+    const res = await alice()('create', { requestId: requestId(), lines: [{ productId: 'p-soap', quantity: 2 }] })
+    expect(res.ok).toBe(true)
+    if (!res.ok) return
+    const order = res.data.order
+    expect(order).toMatchObject({ status: 'pending_payment', itemsFen: 5600, shippingFen: 1000, totalFen: 6600 })
+    expect(order.lines).toEqual([{ productId: 'p-soap', name: '手工山茶油皂', spec: '', priceFen: 2800, quantity: 2, amountFen: 5600 }])
+    expect(order.expiresAt).toBeGreaterThan(order.createdAt)
+    const after = await product(t, 'p-soap')
+    expect(after.stock).toBe(before.stock - 2)
+    expect(after.reserved ?? 0).toBe((before.reserved ?? 0) + 2)
+    expect((await storedOrder(t, order._id))._openid).toBe('o-alice')
+
+    const forged = await alice()('create', { requestId: requestId(), openid: 'o-bob', lines: [{ productId: 'p-soap', quantity: 1 }] })
+    expect(forged).toMatchObject({ ok: false, code: 'INVALID_INPUT' })
+    const priced = await alice()('create', { requestId: requestId(), totalFen: 1, lines: [{ productId: 'p-soap', quantity: 1 }] })
+    expect(priced).toMatchObject({ ok: false, code: 'INVALID_INPUT' })
+  })
+
+  test('a retry with the same client request id answers the same order and reserves once', async () => {
+    const id = requestId()
+    const before = await product(t, 'p-walnut')
+    const answers = await Promise.all([1, 2, 3].map(() => alice()('create', { requestId: id, lines: [{ productId: 'p-walnut', quantity: 1 }] })))
+    const again = await alice()('create', { requestId: id, lines: [{ productId: 'p-walnut', quantity: 1 }] })
+    const ids = new Set([...answers, again].map((a) => (a.ok ? a.data.order._id : a.code)))
+    expect(ids.size).toBe(1)
+    expect((await product(t, 'p-walnut')).stock).toBe(before.stock - 1)
+    expect(await units(t, 'p-walnut')).toBe(300)
+  })
+
+  test('the same request id from another buyer is another order', async () => {
+    const id = requestId()
+    const a = await alice()('create', { requestId: id, lines: [{ productId: 'p-walnut', quantity: 1 }] })
+    const b = await ordersAs(t, 'o-bob')('create', { requestId: id, lines: [{ productId: 'p-walnut', quantity: 1 }] })
+    expect(a.ok && b.ok && a.data.order._id !== b.data.order._id).toBe(true)
+  })
+
+  test('without an identity (Moments single-page mode) an order cannot be created', async () => {
+    expect(await ordersAs(t)('create', { requestId: requestId(), lines: [{ productId: 'p-soap', quantity: 1 }] })).toMatchObject({ ok: false, code: 'UNAUTHENTICATED' })
+  })
+
+  test('a failing later line releases what the earlier lines reserved', async () => {
+    const before = await product(t, 'p-longjing')
+    const res = await alice()('create', { requestId: requestId(), lines: [{ productId: 'p-longjing', quantity: 3 }, { productId: 'p-jujube', quantity: 50 }] })
+    expect(res).toMatchObject({ ok: false, code: 'OUT_OF_STOCK', data: { productId: 'p-jujube' } })
+    const after = await product(t, 'p-longjing')
+    expect(after.stock).toBe(before.stock)
+    expect(after.reserved ?? 0).toBe(before.reserved ?? 0)
+  })
+
+  test('200 concurrent buyers for the last 10 units: 10 orders, 190 OUT_OF_STOCK, none INTERNAL, nothing lost', async () => {
+    await t.db.collection('products').add({ _id: 'p-last10', name: '最后十件', priceFen: 1000, stock: 10, onSale: true, sort: 99, images: [], categoryId: 'cat-tea' })
+    let minStock = 10
+    let sampling = true
+    const sampler = (async () => {
+      while (sampling) {
+        const p = await product(t, 'p-last10')
+        minStock = Math.min(minStock, p.stock)
+        expect(p.stock + (p.reserved ?? 0) + (p.sold ?? 0)).toBe(10)
+      }
+    })()
+    const answers = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => ordersAs(t, `o-buyer-${i}`)('create', { requestId: requestId(), lines: [{ productId: 'p-last10', quantity: 1 }] })),
+    )
+    sampling = false
+    await sampler
+    const codes = answers.map((a) => (a.ok ? 'OK' : a.code))
+    expect(codes.filter((c) => c === 'OK')).toHaveLength(10)
+    expect(codes.filter((c) => c === 'OUT_OF_STOCK')).toHaveLength(190)
+    expect(codes).not.toContain('INTERNAL')
+    const p = await product(t, 'p-last10')
+    expect(p).toMatchObject({ stock: 0, reserved: 10 })
+    expect(minStock).toBeGreaterThanOrEqual(0)
+    const { total } = await t.db.collection('orders').where({ 'lines.productId': 'p-last10' }).count()
+    expect(total).toBe(10)
+  })
+})
+
+describe('cancel, list and detail', () => {
+  test('cancelling my unpaid order releases its stock; a second cancel changes nothing', async () => {
+    const before = await product(t, 'p-pu-erh')
+    const created = await alice()('create', { requestId: requestId(), lines: [{ productId: 'p-pu-erh', quantity: 4 }] })
+    if (!created.ok) throw new Error(created.code)
+    const id = created.data.order._id
+    expect(await alice()('cancel', { orderId: id })).toMatchObject({ ok: true, data: { order: { status: 'cancelled' } } })
+    expect(await alice()('cancel', { orderId: id })).toMatchObject({ ok: false, code: 'INVALID_TRANSITION' })
+    const after = await product(t, 'p-pu-erh')
+    expect({ stock: after.stock, reserved: after.reserved ?? 0 }).toEqual({ stock: before.stock, reserved: before.reserved ?? 0 })
+  })
+
+  test('another buyer can neither see nor cancel my order', async () => {
+    const created = await alice()('create', { requestId: requestId(), lines: [{ productId: 'p-soap', quantity: 1 }] })
+    if (!created.ok) throw new Error(created.code)
+    const bob = ordersAs(t, 'o-bob')
+    expect(await bob('detail', { orderId: created.data.order._id })).toMatchObject({ ok: false, code: 'ORDER_NOT_FOUND' })
+    expect(await bob('cancel', { orderId: created.data.order._id })).toMatchObject({ ok: false, code: 'ORDER_NOT_FOUND' })
+    expect(await alice()('detail', { orderId: created.data.order._id })).toMatchObject({ ok: true, data: { order: { _id: created.data.order._id } } })
+  })
+
+  test('list shows only my orders, newest first, by status, paginated', async () => {
+    const carol = ordersAs(t, 'o-carol')
+    const ids: string[] = []
+    for (let i = 0; i < 3; i++) {
+      await t.cloud.clock.advance(1000)
+      const res = await carol('create', { requestId: requestId(), lines: [{ productId: 'p-walnut', quantity: 1 }] })
+      if (!res.ok) throw new Error(res.code)
+      ids.push(res.data.order._id)
+    }
+    await carol('cancel', { orderId: ids[0] })
+    const first = await carol('list', { pageSize: 2 })
+    expect(first).toMatchObject({ ok: true, data: { hasMore: true } })
+    const second = await carol('list', { pageSize: 2, page: 1 })
+    expect(second).toMatchObject({ ok: true, data: { hasMore: false } })
+    if (!first.ok || !second.ok) return
+    expect([...first.data.orders, ...second.data.orders].map((o: any) => o._id)).toEqual([...ids].reverse())
+    const cancelled = await carol('list', { status: 'cancelled' })
+    expect(cancelled.ok && cancelled.data.orders.map((o: any) => o._id)).toEqual([ids[0]])
+    expect(await carol('list', { openid: 'o-alice' })).toMatchObject({ ok: false, code: 'INVALID_INPUT' })
+  })
+})

@@ -1,0 +1,51 @@
+import type { TestCloud } from '../helpers/local-cloud'
+import type { ApiResult } from '../../typings/api'
+import type { OrderView, PaymentParams } from '../../typings/orders'
+
+/** Calls an `orders` action as a shopper (identity only from the platform context). */
+export function ordersAs(t: TestCloud, openid?: string) {
+  return <T = any>(action: string, data: unknown = {}) => t.invoke('orders', { action, data }, openid ? { openid } : {}) as Promise<ApiResult<T>>
+}
+
+export async function product(t: TestCloud, id: string): Promise<{ stock: number; reserved?: number; sold?: number; priceFen: number }> {
+  return (await t.db.collection('products').doc(id).get()).data[0]
+}
+
+/** stock + reserved + sold of a product: constant through every order, payment and cancellation. */
+export async function units(t: TestCloud, id: string): Promise<number> {
+  const p = await product(t, id)
+  return p.stock + (p.reserved ?? 0) + (p.sold ?? 0)
+}
+
+export async function storedOrder(t: TestCloud, id: string): Promise<any> {
+  return (await t.db.collection('orders').doc(id).get()).data[0]
+}
+
+export async function customer(t: TestCloud, openid: string): Promise<any> {
+  return (await t.db.collection('customers').doc(openid).get()).data[0]
+}
+
+let seq = 0
+export const requestId = () => `req-${Date.now().toString(36)}-${++seq}`
+
+/** Creates an order and starts its payment; returns the order and wx.requestPayment's params. */
+export async function createAndPay(t: TestCloud, openid: string, lines: Array<{ productId: string; quantity: number }>): Promise<{ order: OrderView; payment: PaymentParams }> {
+  const call = ordersAs(t, openid)
+  const created = await call<{ order: OrderView }>('create', { requestId: requestId(), lines })
+  if (!created.ok) throw new Error(`create failed: ${created.code} ${created.message}`)
+  const paid = await call<{ payment: PaymentParams }>('pay', { orderId: created.data.order._id })
+  if (!paid.ok) throw new Error(`pay failed: ${paid.code} ${paid.message}`)
+  return { order: created.data.order, payment: paid.data.payment }
+}
+
+/** What wx.requestPayment does locally: WeChat takes the money and notifies the callback. */
+export async function confirmPayment(t: TestCloud, outTradeNo: string, deliver = true): Promise<{ state: string; delivered: boolean; deliveries: number }> {
+  const res = await fetch(`${t.url}/_local/pay/confirm`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ outTradeNo, deliver }) })
+  if (!res.ok) throw new Error(`confirm: HTTP ${res.status} ${await res.text()}`)
+  return res.json() as Promise<{ state: string; delivered: boolean; deliveries: number }>
+}
+
+export async function simulatedPayment(t: TestCloud, outTradeNo: string): Promise<any> {
+  const res = await fetch(`${t.url}/_local/pay/payments/${outTradeNo}`)
+  return res.ok ? res.json() : undefined
+}
