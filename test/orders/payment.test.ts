@@ -1,0 +1,162 @@
+/** WeChat Pay through the local simulator and the real `payCallback`: the paid transition, duplicates, forgeries, late payments and expiry. */
+import { startTestCloud, type TestCloud } from '../helpers/local-cloud'
+import { confirmPayment, createAndPay, customer, ordersAs, product, requestId, simulatedPayment, storedOrder, units } from './helpers'
+
+let t: TestCloud
+beforeAll(async () => {
+  t = await startTestCloud({ seed: true })
+})
+afterAll(() => t.stop())
+
+/** A notification exactly as WeChat sends it for a paid order. */
+function notificationFor(order: { _id: string; totalFen: number }, openid: string, over: Record<string, unknown> = {}) {
+  return {
+    returnCode: 'SUCCESS', resultCode: 'SUCCESS', appid: 'wx0000000000000000', mchId: '1900000100', subMchId: '1900000109', nonceStr: 'n0nce',
+    openid, subOpenid: openid, isSubscribe: 'N', tradeType: 'JSAPI', bankType: 'OTHERS', feeType: 'CNY',
+    totalFee: order.totalFen, cashFee: order.totalFen, transactionId: `4200${order._id.slice(1, 20)}`, outTradeNo: order._id, timeEnd: '20261127120000',
+    ...over,
+  }
+}
+
+const asWeChat = (openid: string) => ({ source: 'wx_paycallback', openid })
+
+describe('the pay path', () => {
+  test('pay answers wx.requestPayment params; confirming marks the order paid, stock sold, the customer’s purchase recorded', async () => {
+    const { order, payment } = await createAndPay(t, 'o-dora', [{ productId: 'p-longjing', quantity: 1 }])
+    expect(payment).toMatchObject({ appId: expect.any(String), timeStamp: expect.any(String), nonceStr: expect.any(String), package: expect.stringMatching(/^prepay_id=/), signType: 'MD5', paySign: expect.any(String) })
+    expect((await storedOrder(t, order._id)).status).toBe('pending_payment')
+
+    const confirmed = await confirmPayment(t, order._id)
+    expect(confirmed).toMatchObject({ state: 'SUCCESS', delivered: true, deliveries: 1 })
+    const paid = await storedOrder(t, order._id)
+    expect(paid).toMatchObject({ status: 'paid', transactionId: expect.any(String) })
+    expect(await product(t, 'p-longjing')).toMatchObject({ stock: 119, reserved: 0, sold: 1 })
+    const dora = await customer(t, 'o-dora')
+    expect(dora.stats).toMatchObject({ customerId: 'o-dora', repeatPurchaseDays: 0, firstDaySpendFen: order.totalFen, repeatSpendFen: 0 })
+    expect(dora.score).toMatchObject({ customerId: 'o-dora', segment: expect.any(String) })
+    expect(dora).toMatchObject({ paidOrders: 1, spendFen: order.totalFen })
+
+    const detail = await ordersAs(t, 'o-dora')('detail', { orderId: order._id })
+    expect(detail).toMatchObject({ ok: true, data: { order: { status: 'paid', paidAt: expect.any(Number) } } })
+    expect(await ordersAs(t, 'o-dora')('cancel', { orderId: order._id })).toMatchObject({ ok: false, code: 'INVALID_TRANSITION' })
+  })
+
+  test('a second purchase on a later day is a repeat purchase-day; the referrer snapshotted at creation is credited', async () => {
+    await t.db.collection('customers').doc('o-erin').set({ sellerId: 'o-seller' })
+    const first = await createAndPay(t, 'o-erin', [{ productId: 'p-walnut', quantity: 1 }])
+    await confirmPayment(t, first.order._id)
+    await t.cloud.clock.advance(3 * 24 * 3600_000)
+    const second = await createAndPay(t, 'o-erin', [{ productId: 'p-soap', quantity: 1 }])
+    expect((await storedOrder(t, second.order._id)).sellerId).toBe('o-seller')
+    await confirmPayment(t, second.order._id)
+    const erin = await customer(t, 'o-erin')
+    expect(erin).toMatchObject({ sellerId: 'o-seller', paidOrders: 2, spendFen: first.order.totalFen + second.order.totalFen })
+    expect(erin.stats).toMatchObject({ repeatPurchaseDays: 1, firstDaySpendFen: first.order.totalFen, repeatSpendFen: second.order.totalFen })
+    expect(await customer(t, 'o-seller')).toMatchObject({ attributedOrders: 2, attributedRevenueFen: first.order.totalFen + second.order.totalFen })
+  })
+
+  test('each notification delivered 10 times in parallel is counted once', async () => {
+    const buyers = ['o-p1', 'o-p2', 'o-p3']
+    const orders = await Promise.all(buyers.map((b) => createAndPay(t, b, [{ productId: 'p-pu-erh', quantity: 2 }])))
+    const before = await product(t, 'p-pu-erh')
+    const answers = await Promise.all(
+      orders.flatMap(({ order }, i) => Array.from({ length: 10 }, () => t.invoke('payCallback', notificationFor(order, buyers[i]), asWeChat(buyers[i])))),
+    )
+    expect(answers.every((a: any) => a.errcode === 0)).toBe(true)
+    for (const [i, { order }] of orders.entries()) {
+      expect(await storedOrder(t, order._id)).toMatchObject({ status: 'paid' })
+      expect(await customer(t, buyers[i])).toMatchObject({ paidOrders: 1, spendFen: order.totalFen, stats: { firstDaySpendFen: order.totalFen, repeatSpendFen: 0 } })
+    }
+    expect(await product(t, 'p-pu-erh')).toMatchObject({ reserved: (before.reserved ?? 0) - 6, sold: (before.sold ?? 0) + 6 })
+    expect(await units(t, 'p-pu-erh')).toBe(80)
+  })
+})
+
+describe('forged notifications change nothing', () => {
+  let order: { _id: string; totalFen: number }
+  beforeAll(async () => {
+    order = (await createAndPay(t, 'o-fay', [{ productId: 'p-soap', quantity: 1 }])).order
+  })
+
+  afterEach(async () => {
+    expect(await storedOrder(t, order._id)).toMatchObject({ status: 'pending_payment', transactionId: null })
+    expect(await customer(t, 'o-fay')).toBeUndefined()
+  })
+
+  test('from a client (or any source but WeChat Pay)', async () => {
+    for (const source of ['wx_client', 'scf', 'wx_trigger', 'wx_http']) {
+      expect(((await t.invoke('payCallback', notificationFor(order, 'o-fay'), { source, openid: 'o-fay' })) as any).errcode).not.toBe(0)
+    }
+  })
+
+  test('with the wrong amount, currency or result', async () => {
+    for (const over of [{ totalFee: 1 }, { totalFee: order.totalFen + 1 }, { feeType: 'USD' }, { resultCode: 'FAIL' }, { returnCode: 'FAIL' }, { totalFee: '3800' }]) {
+      expect(((await t.invoke('payCallback', notificationFor(order, 'o-fay', over), asWeChat('o-fay'))) as any).errcode).not.toBe(0)
+    }
+  })
+
+  test('for an unknown order', async () => {
+    const answer: any = await t.invoke('payCallback', notificationFor({ _id: 'o-does-not-exist', totalFen: order.totalFen }, 'o-fay'), asWeChat('o-fay'))
+    expect(answer.errcode).not.toBe(0)
+    expect(await storedOrder(t, 'o-does-not-exist')).toBeUndefined()
+  })
+
+  test('the client cannot mark an order paid through orders either', async () => {
+    expect(await ordersAs(t, 'o-fay')('markPaid', { orderId: order._id })).toMatchObject({ ok: false, code: 'INVALID_INPUT' })
+  })
+})
+
+describe('late payments and expiry', () => {
+  test('a payment that arrives for a cancelled order is refunded automatically, once', async () => {
+    const { order } = await createAndPay(t, 'o-gus', [{ productId: 'p-walnut', quantity: 2 }])
+    // WeChat took the money but the notification is late; meanwhile the order was cancelled.
+    await confirmPayment(t, order._id, false)
+    await t.db.collection('orders').doc(order._id).update({ status: 'cancelled' })
+    const delivered = await confirmPayment(t, order._id)
+    expect(delivered.delivered).toBe(true)
+    const sim = await simulatedPayment(t, order._id)
+    expect(sim).toMatchObject({ state: 'REFUND', refunds: [{ refundFee: order.totalFen }] })
+    expect(await t.invoke('payCallback', notificationFor(order, 'o-gus', { transactionId: sim.transactionId }), asWeChat('o-gus'))).toMatchObject({ errcode: 0 })
+    expect((await simulatedPayment(t, order._id)).refunds).toHaveLength(1)
+    expect(await storedOrder(t, order._id)).toMatchObject({ status: 'cancelled', lateRefund: { refundFee: order.totalFen } })
+    expect(await customer(t, 'o-gus')).toBeUndefined()
+  })
+
+  test('the expiry timer closes the WeChat Pay order, cancels expired unpaid orders and releases their stock; paid ones stay', async () => {
+    const expiring = await createAndPay(t, 'o-hal', [{ productId: 'p-jujube', quantity: 2 }])
+    const paid = await createAndPay(t, 'o-hal', [{ productId: 'p-jujube', quantity: 1 }])
+    await confirmPayment(t, paid.order._id)
+    expect(await product(t, 'p-jujube')).toMatchObject({ stock: 2, reserved: 2, sold: 1 })
+
+    // not yet expired: the timer leaves it
+    expect(await t.invoke('orders', { Type: 'Timer', TriggerName: 'expireUnpaidOrders', Time: new Date().toISOString(), Message: '' }, { source: 'wx_trigger' })).toMatchObject({ cancelled: 0 })
+    // a client cannot run the timer
+    await t.cloud.clock.advance(31 * 60_000)
+    expect(await t.invoke('orders', { Type: 'Timer', TriggerName: 'expireUnpaidOrders', Time: '', Message: '' }, { source: 'wx_client', openid: 'o-hal' })).toMatchObject({ ok: false, code: 'INVALID_INPUT' })
+    expect((await storedOrder(t, expiring.order._id)).status).toBe('pending_payment')
+
+    const run: any = await t.invoke('orders', { Type: 'Timer', TriggerName: 'expireUnpaidOrders', Time: new Date().toISOString(), Message: '' }, { source: 'wx_trigger' })
+    expect(run.cancelled).toBeGreaterThanOrEqual(1)
+    expect(await storedOrder(t, expiring.order._id)).toMatchObject({ status: 'cancelled', cancelReason: 'expired' })
+    expect((await storedOrder(t, paid.order._id)).status).toBe('paid')
+    expect(await product(t, 'p-jujube')).toMatchObject({ stock: 4, reserved: 0, sold: 1 })
+    expect(await simulatedPayment(t, expiring.order._id)).toMatchObject({ state: 'CLOSED' })
+    // WeChat refuses to take money for a closed order
+    await expect(confirmPayment(t, expiring.order._id)).rejects.toThrow(/409/)
+    expect(await ordersAs(t, 'o-hal')('pay', { orderId: expiring.order._id })).toMatchObject({ ok: false, code: 'INVALID_TRANSITION' })
+  })
+
+  test('the timer fires from config.json on the local clock', async () => {
+    const timed = await startTestCloud({ seed: true, timers: true })
+    try {
+      const created: any = await ordersAs(timed, 'o-ida')('create', { requestId: requestId(), lines: [{ productId: 'p-soap', quantity: 3 }] })
+      expect((await product(timed, 'p-soap')).reserved).toBe(3)
+      await timed.cloud.clock.advance(31 * 60_000)
+      for (let i = 0; i < 200 && (await storedOrder(timed, created.data.order._id)).status !== 'cancelled'; i++) await new Promise((r) => setTimeout(r, 25))
+      expect((await storedOrder(timed, created.data.order._id)).status).toBe('cancelled')
+      expect(await product(timed, 'p-soap')).toMatchObject({ stock: 60, reserved: 0 })
+    } finally {
+      await timed.stop()
+    }
+  })
+})
