@@ -65,11 +65,11 @@ async function priceLines(lines: RequestedLine[], checkStock: boolean): Promise<
   }
 }
 
-/** The seller the buyer is bound to now (written by the referral part), or null. */
+/** The seller (`sellers` _id) the buyer is bound to now, by the referral binding on `customers/<openid>`, or null. */
 async function boundSeller(openid: string): Promise<string | null> {
   const { data } = await db().collection('customers').doc(openid).get()
   const sellerId = (data as Array<{ sellerId?: unknown }>)[0]?.sellerId
-  return typeof sellerId === 'string' && sellerId !== '' && sellerId !== openid ? sellerId : null
+  return typeof sellerId === 'string' && sellerId !== '' ? sellerId : null
 }
 
 /**

@@ -90,10 +90,10 @@ async function recordPaidOrder(note: Notification, model: ValueModel): Promise<O
     if (customer) await t.collection('customers').doc(order._openid).update(purchase)
     else await t.collection('customers').doc(order._openid).set({ stats, score, paidOrders: 1, spendFen: order.totalFen, lastPaidAt: paidAt, createdAt: paidAt })
     if (order.sellerId) {
-      const seller = (await t.collection('customers').doc(order.sellerId).get()).data as CustomerDoc | null | undefined
-      const attribution = { attributedOrders: _.inc(1), attributedRevenueFen: _.inc(order.totalFen) }
-      if (seller) await t.collection('customers').doc(order.sellerId).update(attribution)
-      else await t.collection('customers').doc(order.sellerId).set({ attributedOrders: 1, attributedRevenueFen: order.totalFen, createdAt: paidAt })
+      // Attribution goes to the seller snapshotted on the order at creation; a seller record
+      // that no longer exists is not recreated here.
+      const seller = (await t.collection('sellers').doc(order.sellerId).get()).data
+      if (seller) await t.collection('sellers').doc(order.sellerId).update({ attributedOrders: _.inc(1), attributedRevenueFen: _.inc(order.totalFen), lastAttributedAt: paidAt })
     }
     return { kind: 'paid' }
   }, 30)
