@@ -7,6 +7,7 @@
  * and answers an `ApiResult` envelope.
  */
 import type { CatalogApi } from './catalog'
+import type { ProfileApi } from './profile'
 import type { OrdersApi } from './orders'
 
 /**
@@ -59,6 +60,7 @@ export interface FunctionEvent<A extends string = string, D = unknown> {
 /** Every cloud function and its actions: `{ [action]: { request, response } }`. */
 export interface CloudApi {
   catalog: CatalogApi
+  profile: ProfileApi
   orders: OrdersApi
 }
 
