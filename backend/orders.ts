@@ -26,6 +26,8 @@ export interface OrderDoc {
   transactionId: string | null
   /** Why it was cancelled: by the buyer, or the expiry timer. */
   cancelReason?: 'buyer' | 'expired'
+  /** True while the order's lines hold reserved stock: set at creation, cleared atomically with the move to sold (paid) or back to stock (cancelled). */
+  stockHeld: boolean
   /** A payment that arrived after cancellation, refunded automatically. */
   lateRefund?: { outRefundNo: string; refundFee: number; transactionId: string } | null
 }
@@ -94,9 +96,25 @@ export async function closePayment(outTradeNo: string): Promise<CloseOutcome> {
 }
 
 /**
+ * Gives a cancelled order's reserved stock back, exactly once: in one transaction the order's
+ * `stockHeld` flag is cleared and each line's reserved units return to stock, so a retry, a
+ * concurrent release or the timer's sweep after a crash can never release twice.
+ */
+export async function releaseOrderStock(db: Db, orderId: string): Promise<boolean> {
+  const _ = db.command
+  return db.runTransaction(async (t: any) => {
+    const order = (await t.collection('orders').doc(orderId).get()).data as OrderDoc | null | undefined
+    if (!order || order.status !== 'cancelled' || !order.stockHeld) return false
+    for (const line of order.lines) await t.collection('products').doc(line.productId).update({ stock: _.inc(line.quantity), reserved: _.inc(-line.quantity) })
+    await t.collection('orders').doc(orderId).update({ stockHeld: false })
+    return true
+  }, 30)
+}
+
+/**
  * Cancels an unpaid order and releases its stock. The status write is conditional on
- * `pending_payment`, so of a buyer's cancel, the timer and a payment only one wins, and stock is
- * released exactly once. Returns whether this call cancelled it.
+ * `pending_payment`, so of a buyer's cancel, the timer and a payment only one wins; the release
+ * is exactly once (releaseOrderStock). Returns whether this call cancelled it.
  */
 export async function cancelUnpaidOrder(db: Db, order: OrderDoc, reason: 'buyer' | 'expired', now: Date): Promise<boolean> {
   const { updated } = await db
@@ -104,6 +122,6 @@ export async function cancelUnpaidOrder(db: Db, order: OrderDoc, reason: 'buyer'
     .where({ _id: order._id, status: 'pending_payment' })
     .update({ status: 'cancelled', cancelledAt: now, cancelReason: reason })
   if (updated !== 1) return false
-  await releaseLines(db, order.lines)
+  await releaseOrderStock(db, order._id)
   return true
 }

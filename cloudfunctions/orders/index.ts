@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto'
 import { z } from 'zod'
 import { callerOf, cloudApp, type FunctionContext } from '../../backend/cloud'
 import { action, defineFunction, DomainError } from '../../backend/handler'
-import { cancelUnpaidOrder, closePayment, orderView, releaseLines, reserveStock, type OrderDoc } from '../../backend/orders'
+import { cancelUnpaidOrder, closePayment, orderView, releaseLines, releaseOrderStock, reserveStock, type OrderDoc } from '../../backend/orders'
 import { nonceStr, payEnvId, paySucceeded, paymentGateway, subMchId } from '../../backend/payment'
 import { assertTransition, mergeLines, PricingError, quoteOrder, shippingRuleFrom, type PricedProduct } from '../../domain/order'
 import type { ResponseOf } from '../../typings/api'
@@ -103,6 +103,7 @@ async function createOrder(openid: string, requestId: string, requested: Request
       paidAt: null,
       cancelledAt: null,
       transactionId: null,
+      stockHeld: true,
     }
     await db().collection('orders').add(order)
     return { order: orderView(order) }
@@ -177,9 +178,10 @@ const EXPIRY_BATCHES = 10
 /**
  * The expiry timer: every unpaid order past its expiresAt has its WeChat Pay order closed and is
  * cancelled, releasing its stock. An order WeChat reports paid is left for the payment
- * notification; one WeChat cannot be asked about is retried on the next run.
+ * notification; one WeChat cannot be asked about is retried on the next run. Cancelled orders
+ * still holding stock (a run that stopped between the two steps) are released too.
  */
-async function expireOrders(): Promise<{ cancelled: number; skipped: number }> {
+async function expireOrders(): Promise<{ cancelled: number; skipped: number; recovered: number }> {
   const _ = db().command
   let cancelled = 0
   let skipped = 0
@@ -204,7 +206,10 @@ async function expireOrders(): Promise<{ cancelled: number; skipped: number }> {
     }
     if (due.length < EXPIRY_BATCH) break
   }
-  return { cancelled, skipped }
+  let recovered = 0
+  const { data: stranded } = await db().collection('orders').where({ stockHeld: true, status: 'cancelled' }).limit(EXPIRY_BATCH).field({ _id: true }).get()
+  for (const order of stranded as Array<{ _id: string }>) if (await releaseOrderStock(db(), order._id)) recovered++
+  return { cancelled, skipped, recovered }
 }
 
 const handle = defineFunction('orders', {

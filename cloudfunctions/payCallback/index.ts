@@ -75,7 +75,7 @@ async function recordPaidOrder(note: Notification, model: ValueModel): Promise<O
     assertTransition(order.status, 'paid')
     const paidAt = new Date()
     const day = storeDayOf(paidAt, model.timeZone)
-    await t.collection('orders').doc(order._id).update({ status: 'paid', paidAt, transactionId: note.transactionId })
+    await t.collection('orders').doc(order._id).update({ status: 'paid', paidAt, transactionId: note.transactionId, stockHeld: false })
     for (const line of order.lines) {
       await t.collection('products').doc(line.productId).update({ reserved: _.inc(-line.quantity), sold: _.inc(line.quantity) })
     }

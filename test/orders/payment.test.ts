@@ -148,6 +148,20 @@ describe('late payments and expiry', () => {
     expect(await ordersAs(t, 'o-hal')('pay', { orderId: expiring.order._id })).toMatchObject({ ok: false, code: 'INVALID_TRANSITION' })
   })
 
+  test('a cancellation that stopped before releasing its stock is released by the next timer run, exactly once', async () => {
+    const before = await product(t, 'p-longjing')
+    const created: any = await ordersAs(t, 'o-ivy')('create', { requestId: requestId(), lines: [{ productId: 'p-longjing', quantity: 5 }] })
+    // the status write happened, then the function died
+    await t.db.collection('orders').doc(created.data.order._id).update({ status: 'cancelled' })
+    const timer = () => t.invoke('orders', { Type: 'Timer', TriggerName: 'expireUnpaidOrders', Time: new Date().toISOString(), Message: '' }, { source: 'wx_trigger' })
+    const runs: any[] = await Promise.all([timer(), timer()])
+    expect(runs.reduce((n, r) => n + r.recovered, 0)).toBeGreaterThanOrEqual(1)
+    expect(await timer()).toMatchObject({ recovered: 0 })
+    const after = await product(t, 'p-longjing')
+    expect({ stock: after.stock, reserved: after.reserved ?? 0 }).toEqual({ stock: before.stock, reserved: before.reserved ?? 0 })
+    expect(await storedOrder(t, created.data.order._id)).toMatchObject({ status: 'cancelled', stockHeld: false })
+  })
+
   test('the timer fires from config.json on the local clock', async () => {
     const timed = await startTestCloud({ seed: true, timers: true })
     try {
