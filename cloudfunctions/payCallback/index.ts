@@ -47,11 +47,18 @@ interface CustomerDoc {
 
 const answer = (errcode: number, errmsg: string): PayCallbackAnswer => ({ errcode, errmsg })
 
+/** How long a warm instance reuses the store's value model; the owner refits it nightly. */
+const MODEL_TTL_MS = 60_000
+let cachedModel: { model: ValueModel | undefined; day: string; readAt: number } | undefined
+
 /** The store's value model (settings/valueModel, refitted by the owner's timer), or the cold-start model. */
 async function storeValueModel(today: string): Promise<ValueModel> {
-  const { data } = await cloudApp().database().collection('settings').doc('valueModel').get()
-  const model = (data as Array<{ model?: ValueModel }>)[0]?.model
-  return model ?? buildValueModel([], today)
+  const now = Date.now()
+  if (!cachedModel || cachedModel.day !== today || now - cachedModel.readAt > MODEL_TTL_MS || now < cachedModel.readAt) {
+    const { data } = await cloudApp().database().collection('settings').doc('valueModel').get()
+    cachedModel = { model: (data as Array<{ model?: ValueModel }>)[0]?.model, day: today, readAt: now }
+  }
+  return cachedModel.model ?? buildValueModel([], today)
 }
 
 type Outcome = { kind: 'paid' } | { kind: 'duplicate' } | { kind: 'refund'; order: OrderDoc } | { kind: 'refused'; errcode: number; errmsg: string }
