@@ -8,6 +8,7 @@
  */
 import type { CatalogApi } from './catalog'
 import type { ProfileApi } from './profile'
+import type { ReferralApi } from './referral'
 import type { OrdersApi } from './orders'
 
 /**
@@ -61,6 +62,7 @@ export interface FunctionEvent<A extends string = string, D = unknown> {
 export interface CloudApi {
   catalog: CatalogApi
   profile: ProfileApi
+  referral: ReferralApi
   orders: OrdersApi
 }
 

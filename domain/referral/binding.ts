@@ -3,9 +3,10 @@
  * the caller loads snapshots, asks `decideBinding`, then writes what it says.
  */
 
-export type BindingMode = 'permanentFirstTouch' | 'firstTouchWindow' | 'lastTouch'
-/** Who may be credited for a share: approved sellers only, or anyone who shares. */
-export type SharePolicy = 'sellersOnly' | 'everyone'
+import type { BindingMode, SharePolicy } from '../../typings/referral'
+
+/** Who may be credited for a share: approved sellers only (`sellersOnly`), or anyone who shares (`everyone`). */
+export type { BindingMode, SharePolicy }
 
 export interface BindingRule {
   mode: BindingMode

@@ -1,6 +1,8 @@
 /** Scene values (how the mini program was opened) grouped into the channels the funnel reports. */
 
-export type ShareChannel = 'chat' | 'group' | 'moments' | 'code' | 'other'
+import type { ShareChannel } from '../../typings/referral'
+
+export type { ShareChannel }
 
 const CHANNEL_BY_SCENE: Record<number, ShareChannel> = {
   1007: 'chat', // single-chat card

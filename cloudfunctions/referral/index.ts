@@ -1,0 +1,206 @@
+/**
+ * `referral`: share opens and binding, share cards, poster codes, sellers and the store's
+ * referral settings. Identity only from the platform context; owners only from OWNER_OPENIDS.
+ */
+import { z } from 'zod'
+import { cloudApp, type Caller } from '../../backend/cloud'
+import { readCustomer } from '../../backend/customers'
+import { action, defineFunction, DomainError } from '../../backend/handler'
+import {
+  approveSeller,
+  codeOf,
+  createSeller,
+  ensureShareCode,
+  listSellers,
+  readSettings,
+  recordShareOpen,
+  rememberPoster,
+  sellerById,
+  sellerByOpenid,
+  sellerIdFor,
+  sellerView,
+  writeSettings,
+} from '../../backend/referral'
+import { isOwner, requireOwner } from '../../backend/roles'
+import { wechatOpenApi } from '../../backend/wechat-open-api'
+import { channelOfScene, decodeScene, encodeScene } from '../../domain/referral'
+import type { ResponseOf } from '../../typings/api'
+
+/** Where a product card and a poster lead: the home page reads `ref`/`scene` and routes to the product. */
+const HOME_PAGE = 'pages/home/index'
+const PRODUCT_PAGE = 'pages/product/detail/index'
+const STORE_TITLE = process.env.STORE_NAME || '小店'
+
+const shortCode = z.string().regex(/^[0-9A-Za-z]{4,16}$/)
+/** Product ids as a scene can carry them (see domain/referral/codes.ts). */
+const productId = z.string().regex(/^[0-9A-Za-z_-]{1,23}$/)
+const openKey = z.string().regex(/^[0-9A-Za-z_-]{8,64}$/)
+const sceneValue = z.number().int().min(1000).max(9999)
+/** A group card's `wx.cloud.CloudID`, as CloudBase resolves it into the event (typings/referral.ts). */
+const groupCloudId = z.object({ cloudID: z.string().min(1).max(512), data: z.object({ openGId: z.string().regex(/^[0-9A-Za-z_-]{1,64}$/) }).passthrough() }).passthrough()
+
+interface ProductDoc {
+  _id: string
+  name: string
+  images?: string[]
+  onSale?: boolean
+}
+
+async function productOnSale(id: string): Promise<ProductDoc> {
+  const { data } = await cloudApp().database().collection('products').doc(id).get()
+  const product = (data as ProductDoc[])[0]
+  if (!product || product.onSale === false) throw new DomainError('NOT_FOUND', `no product ${id} on sale`)
+  return product
+}
+
+const identified = (caller: Caller) => caller.openid as string
+
+export const main = defineFunction('referral', {
+  /** Records a share open once per open key and binds the opener by the store's rule (nobody without an openid). */
+  recordOpen: action({
+    schema: z
+      .object({ openKey, sceneValue, ref: shortCode.optional(), scene: z.string().min(1).max(32).optional(), productId: productId.optional(), group: groupCloudId.optional() })
+      .strict()
+      .refine((d) => (d.ref === undefined) !== (d.scene === undefined), 'give the sharer as exactly one of ref or scene'),
+    run: async ({ data, caller }): Promise<ResponseOf<'referral', 'recordOpen'>> => {
+      const fromScene = data.scene !== undefined ? decodeScene(data.scene) : undefined
+      if (data.scene !== undefined && !fromScene) throw new DomainError('INVALID_INPUT', 'the scene does not name a share code')
+      const code = (data.ref ?? fromScene?.code) as string
+      const channel = channelOfScene(data.sceneValue)
+      const outcome = await recordShareOpen(caller.openid, {
+        openKey: data.openKey,
+        code,
+        sceneValue: data.sceneValue,
+        channel,
+        groupId: data.group?.data.openGId,
+        productId: data.productId ?? fromScene?.productId,
+      })
+      if (!outcome) return { openId: '', channel, bound: false, reason: 'unknownCode' }
+      const response: ResponseOf<'referral', 'recordOpen'> = { openId: outcome._id, channel: outcome.channel, bound: outcome.bound }
+      if (outcome.sellerId) response.sellerId = outcome.sellerId
+      if (outcome.reason) response.reason = outcome.reason
+      return response
+    },
+  }),
+
+  /** Share card data whose path carries the caller's own code (credit is decided when it is opened). */
+  shareCard: action({
+    schema: z.object({ productId: productId.optional() }).strict(),
+    needsIdentity: true,
+    run: async ({ data, caller }): Promise<ResponseOf<'referral', 'shareCard'>> => {
+      const product = data.productId ? await productOnSale(data.productId) : undefined
+      const { _id: code } = await ensureShareCode(identified(caller))
+      if (!product) return { title: STORE_TITLE, path: `/${HOME_PAGE}?ref=${code}`, shortCode: code }
+      const card: ResponseOf<'referral', 'shareCard'> = { title: product.name, path: `/${PRODUCT_PAGE}?id=${product._id}&ref=${code}`, shortCode: code }
+      if (product.images?.[0]) card.imageUrl = product.images[0]
+      return card
+    },
+  }),
+
+  /** A poster's mini program code carrying the caller's code (and product) in its scene, drawn once and kept in storage. */
+  posterCode: action({
+    schema: z.object({ productId: productId.optional() }).strict(),
+    needsIdentity: true,
+    run: async ({ data, caller }): Promise<ResponseOf<'referral', 'posterCode'>> => {
+      if (data.productId) await productOnSale(data.productId)
+      const shareCode = await ensureShareCode(identified(caller))
+      const scene = encodeScene(shareCode._id, data.productId)
+      const key = data.productId ?? '_home'
+      const cached = shareCode.posters?.[key]
+      if (cached) return { fileID: cached, scene, page: HOME_PAGE }
+      const png = await wechatOpenApi().getUnlimitedCode({ scene, page: HOME_PAGE })
+      const { fileID } = await cloudApp().uploadFile({ cloudPath: `posters/${shareCode._id}/${key}.png`, fileContent: png })
+      await rememberPoster(shareCode._id, key, fileID)
+      return { fileID, scene, page: HOME_PAGE }
+    },
+  }),
+
+  /** The seller the caller is bound to, and the caller's own share code if they have one. */
+  myBinding: action({
+    schema: z.object({}).strict(),
+    needsIdentity: true,
+    run: async ({ caller }): Promise<ResponseOf<'referral', 'myBinding'>> => {
+      const openid = identified(caller)
+      const [customer, code] = await Promise.all([readCustomer(openid), codeOf(openid)])
+      const seller = customer?.sellerId ? await sellerById(customer.sellerId) : undefined
+      const response: ResponseOf<'referral', 'myBinding'> = { binding: null }
+      if (customer?.sellerId && seller && customer.boundAt && customer.bindingSource) {
+        response.binding = { sellerId: seller._id, sellerName: seller.name, boundAt: new Date(customer.boundAt).toISOString(), source: customer.bindingSource }
+      }
+      if (code) response.shortCode = code._id
+      return response
+    },
+  }),
+
+  /** Asks to become a seller: active at once for an owner or under "everyone may share", else pending the owner. */
+  'sellers.apply': action({
+    schema: z.object({ name: z.string().trim().min(1).max(32).regex(/^[^\p{Cc}]+$/u) }).strict(),
+    needsIdentity: true,
+    run: async ({ data, caller }) => {
+      const openid = identified(caller)
+      const existing = await sellerByOpenid(openid)
+      if (existing) return { seller: sellerView(existing) }
+      const [{ _id: code }, settings] = await Promise.all([ensureShareCode(openid), readSettings()])
+      const activeAtOnce = isOwner(caller) || settings.sharePolicy === 'everyone'
+      const now = new Date()
+      const seller = await createSeller({
+        _id: sellerIdFor(code),
+        openid,
+        shortCode: code,
+        status: activeAtOnce ? 'active' : 'pending',
+        name: data.name,
+        createdAt: now,
+        ...(activeAtOnce ? { approvedAt: now } : {}),
+        enrolledBy: 'application',
+      })
+      return { seller: sellerView(seller) }
+    },
+  }),
+
+  /** Owner only: makes a pending seller active (approving an active seller changes nothing). */
+  'sellers.approve': action({
+    schema: z.object({ sellerId: z.string().regex(/^[0-9A-Za-z_-]{1,64}$/) }).strict(),
+    needsIdentity: true,
+    run: async ({ data, caller }) => {
+      requireOwner(caller)
+      return { seller: sellerView(await approveSeller(data.sellerId)) }
+    },
+  }),
+
+  /** Owner only: sellers, newest first. */
+  'sellers.list': action({
+    schema: z.object({ status: z.enum(['active', 'pending']).optional() }).strict(),
+    needsIdentity: true,
+    run: async ({ data, caller }) => {
+      requireOwner(caller)
+      return { sellers: (await listSellers(data.status)).map(sellerView) }
+    },
+  }),
+
+  /** Owner only: the binding rule and share policy in force. */
+  'settings.get': action({
+    schema: z.object({}).strict(),
+    needsIdentity: true,
+    run: async ({ caller }) => {
+      requireOwner(caller)
+      return { settings: await readSettings() }
+    },
+  }),
+
+  /** Owner only: changes the binding rule; opens from now on follow it, existing bindings stay. */
+  'settings.update': action({
+    schema: z
+      .object({
+        mode: z.enum(['permanentFirstTouch', 'firstTouchWindow', 'lastTouch']).optional(),
+        windowDays: z.number().int().min(1).max(365).optional(),
+        sharePolicy: z.enum(['sellersOnly', 'everyone']).optional(),
+      })
+      .strict()
+      .refine((d) => Object.keys(d).length > 0, 'give at least one setting'),
+    needsIdentity: true,
+    run: async ({ data, caller }) => {
+      const owner = requireOwner(caller)
+      return { settings: await writeSettings(data, owner) }
+    },
+  }),
+})

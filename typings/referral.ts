@@ -1,0 +1,113 @@
+/**
+ * The `referral` function's actions: share opens and binding, share cards and poster codes,
+ * sellers and the store's referral settings. Type-only.
+ */
+
+export type BindingMode = 'permanentFirstTouch' | 'firstTouchWindow' | 'lastTouch'
+export type SharePolicy = 'sellersOnly' | 'everyone'
+export type ShareChannel = 'chat' | 'group' | 'moments' | 'code' | 'other'
+export type SellerStatus = 'active' | 'pending'
+
+/** Why an open bound nobody (see domain/referral/binding.ts). */
+export type NoBindingReason = 'anonymous' | 'noCreditableSeller' | 'selfReferral' | 'loop' | 'alreadyBound' | 'keptExisting' | 'unknownCode'
+
+/**
+ * A group card's group id. In production the page passes `wx.cloud.CloudID(cloudID)` from
+ * `wx.getGroupEnterInfo`, and CloudBase replaces it in the event with
+ * `{ cloudID, data: { openGId } }`; that resolved form is what the function reads. Locally (and
+ * in tests) the same shape may be written by hand: `{ cloudID: 'local', data: { openGId: 'G...' } }`.
+ */
+export interface ResolvedGroupCloudId {
+  cloudID: string
+  data: { openGId: string }
+}
+
+export interface ReferralSettings {
+  mode: BindingMode
+  /** Days a first-touch binding is protected (`firstTouchWindow`), 1-365; default 30. */
+  windowDays: number
+  sharePolicy: SharePolicy
+}
+
+export interface SellerView {
+  sellerId: string
+  openid: string
+  name: string
+  status: SellerStatus
+  shortCode: string
+  /** ISO time. */
+  createdAt: string
+  approvedAt?: string
+}
+
+export interface MyBinding {
+  sellerId: string
+  sellerName: string
+  /** ISO time the binding was made. */
+  boundAt: string
+  source: { code: string; scene: number; groupId?: string }
+}
+
+export interface ReferralApi {
+  /**
+   * Records that the caller opened someone's share and binds them by the store's rule. Give the
+   * sharer's code as `ref` (from a share path `?ref=`) or as `scene` (a mini program code's
+   * decoded `scene`), the launch `sceneValue`, and an `openKey` the client makes once per launch
+   * so a retry records nothing twice. Without an openid (Moments single-page mode) the open is
+   * recorded and nobody is bound.
+   */
+  recordOpen: {
+    request: {
+      openKey: string
+      sceneValue: number
+      ref?: string
+      scene?: string
+      productId?: string
+      group?: ResolvedGroupCloudId
+    }
+    response: { openId: string; channel: ShareChannel; bound: boolean; sellerId?: string; reason?: NoBindingReason }
+  }
+  /** Share card data for `onShareAppMessage`: title, image and a path carrying the caller's code. */
+  shareCard: {
+    request: { productId?: string }
+    response: { title: string; imageUrl?: string; path: string; shortCode: string }
+  }
+  /**
+   * A poster's mini program code for the caller (and a product): a PNG in cloud storage, made
+   * once and reused. Production: `wxacode.getUnlimited`; locally a QR code of the same scene.
+   */
+  posterCode: {
+    request: { productId?: string }
+    response: { fileID: string; scene: string; page: string }
+  }
+  /** The seller the caller is bound to, if any, and the caller's own share code if they have one. */
+  myBinding: {
+    request: Record<string, never>
+    response: { binding: MyBinding | null; shortCode?: string }
+  }
+  /** Asks to become a seller; active at once for owners and under "everyone may share", else pending. Idempotent. */
+  'sellers.apply': {
+    request: { name: string }
+    response: { seller: SellerView }
+  }
+  /** Owner only: makes a pending seller active. */
+  'sellers.approve': {
+    request: { sellerId: string }
+    response: { seller: SellerView }
+  }
+  /** Owner only: sellers, newest first, optionally by status (at most 100). */
+  'sellers.list': {
+    request: { status?: SellerStatus }
+    response: { sellers: SellerView[] }
+  }
+  /** Owner only: the binding rule and share policy. */
+  'settings.get': {
+    request: Record<string, never>
+    response: { settings: ReferralSettings }
+  }
+  /** Owner only: changes any of the binding rule's fields; applies to opens from now on. */
+  'settings.update': {
+    request: Partial<ReferralSettings>
+    response: { settings: ReferralSettings }
+  }
+}
