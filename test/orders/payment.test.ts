@@ -148,6 +148,19 @@ describe('late payments and expiry', () => {
     expect(await ordersAs(t, 'o-hal')('pay', { orderId: expiring.order._id })).toMatchObject({ ok: false, code: 'INVALID_TRANSITION' })
   })
 
+  test('once WeChat has taken the money, neither the buyer nor the timer can cancel; the late notification marks it paid', async () => {
+    const { order } = await createAndPay(t, 'o-jon', [{ productId: 'p-soap', quantity: 1 }])
+    await confirmPayment(t, order._id, false)
+    expect(await ordersAs(t, 'o-jon')('cancel', { orderId: order._id })).toMatchObject({ ok: false, code: 'INVALID_TRANSITION' })
+    await t.cloud.clock.advance(31 * 60_000)
+    const run: any = await t.invoke('orders', { Type: 'Timer', TriggerName: 'expireUnpaidOrders', Time: new Date().toISOString(), Message: '' }, { source: 'wx_trigger' })
+    expect(run.skipped).toBeGreaterThanOrEqual(1)
+    expect((await storedOrder(t, order._id)).status).toBe('pending_payment')
+    await confirmPayment(t, order._id)
+    expect(await storedOrder(t, order._id)).toMatchObject({ status: 'paid', stockHeld: false })
+    expect(await customer(t, 'o-jon')).toMatchObject({ paidOrders: 1, spendFen: order.totalFen })
+  })
+
   test('a cancellation that stopped before releasing its stock is released by the next timer run, exactly once', async () => {
     const before = await product(t, 'p-longjing')
     const created: any = await ordersAs(t, 'o-ivy')('create', { requestId: requestId(), lines: [{ productId: 'p-longjing', quantity: 5 }] })
@@ -168,8 +181,9 @@ describe('late payments and expiry', () => {
       const created: any = await ordersAs(timed, 'o-ida')('create', { requestId: requestId(), lines: [{ productId: 'p-soap', quantity: 3 }] })
       expect((await product(timed, 'p-soap')).reserved).toBe(3)
       await timed.cloud.clock.advance(31 * 60_000)
-      for (let i = 0; i < 200 && (await storedOrder(timed, created.data.order._id)).status !== 'cancelled'; i++) await new Promise((r) => setTimeout(r, 25))
-      expect((await storedOrder(timed, created.data.order._id)).status).toBe('cancelled')
+      // the trigger runs on its own; wait until the order no longer holds stock
+      for (let i = 0; i < 200 && (await storedOrder(timed, created.data.order._id)).stockHeld; i++) await new Promise((r) => setTimeout(r, 25))
+      expect(await storedOrder(timed, created.data.order._id)).toMatchObject({ status: 'cancelled', cancelReason: 'expired', stockHeld: false })
       expect(await product(timed, 'p-soap')).toMatchObject({ stock: 60, reserved: 0 })
     } finally {
       await timed.stop()
