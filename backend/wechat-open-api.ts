@@ -4,7 +4,7 @@
  * function's config.json must list the API under `permissions.openapi`), loaded lazily so that
  * nothing else depends on it; under the local cloud, a local stand-in that needs no network.
  *
- * To deploy: add `"wx-server-sdk": "~3.0.1"` to the function's package.json (the build keeps it
+ * To deploy: add `"wx-server-sdk"` (4.x) to the function's package.json (the build keeps it
  * external) and `"permissions": { "openapi": ["wxacode.getUnlimited"] }` to its config.json.
  */
 import QRCode from 'qrcode'

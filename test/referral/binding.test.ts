@@ -163,3 +163,19 @@ describe('where the open came from', () => {
     expect(await doc(t, 'customers', shopper)).toBeUndefined()
   })
 })
+
+describe('concurrent opens', () => {
+  test('ten sellers\' cards opened at once by one new shopper under permanent first touch: exactly one binding wins and stays', async () => {
+    await setRule(t, { mode: 'permanentFirstTouch' })
+    const sellers = await Promise.all(Array.from({ length: 10 }, (_, i) => makeSeller(t, newShopper(), `S${i}`)))
+    const shopper = newShopper()
+    const answers = await Promise.all(sellers.map((s) => openShare(t, shopper, s.code)))
+    const data = answers.map(expectOk)
+    const winners = data.filter((d) => d.bound)
+    expect(winners).toHaveLength(1)
+    expect(data.filter((d) => !d.bound).every((d) => d.reason === 'keptExisting')).toBe(true)
+    expect(await doc(t, 'customers', shopper)).toMatchObject({ sellerId: winners[0].sellerId })
+    const { total } = await t.db.collection('shareOpens').where({ openid: shopper }).count()
+    expect(total).toBe(10)
+  })
+})
