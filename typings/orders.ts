@@ -61,8 +61,12 @@ export interface PaymentParams {
 export interface OrdersApi {
   /** Prices the lines from the database with the store's shipping rule; reserves nothing. */
   quote: { request: { lines: RequestedLine[] }; response: Quote }
-  /** Creates an order and reserves its stock; a retry with the same requestId answers the same order. */
-  create: { request: { requestId: string; lines: RequestedLine[] }; response: { order: OrderView } }
+  /**
+   * Creates an order and reserves its stock; a retry with the same requestId answers the same
+   * order. `payment` is wx.requestPayment's params, or null when WeChat Pay could not start the
+   * payment now (call `pay`).
+   */
+  create: { request: { requestId: string; lines: RequestedLine[] }; response: { order: OrderView; payment: PaymentParams | null } }
   /** Starts WeChat Pay for my unpaid order: the params for `wx.requestPayment`. */
   pay: { request: { orderId: string }; response: { orderId: string; payment: PaymentParams } }
   /** Cancels my unpaid order and releases its stock. */

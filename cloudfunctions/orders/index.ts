@@ -11,7 +11,7 @@ import { cancelUnpaidOrder, closePayment, orderView, releaseLines, releaseOrderS
 import { nonceStr, payEnvId, paySucceeded, paymentGateway, subMchId } from '../../backend/payment'
 import { assertTransition, mergeLines, PricingError, quoteOrder, shippingRuleFrom, type PricedProduct } from '../../domain/order'
 import type { ResponseOf } from '../../typings/api'
-import type { Quote, RequestedLine } from '../../typings/orders'
+import type { PaymentParams, Quote, RequestedLine } from '../../typings/orders'
 
 /** An unpaid order is cancelled this long after creation (WeChat Pay's own default is 2 h; we hold stock 30 min). */
 export const ORDER_TTL_MS = 30 * 60 * 1000
@@ -73,7 +73,8 @@ async function boundSeller(openid: string): Promise<string | null> {
 }
 
 /**
- * Creates the order for (buyer, client request id) once: a retry answers the same order. Stock
+ * Creates the order for (buyer, client request id) once: a retry answers the same order, with
+ * the params for wx.requestPayment when WeChat Pay could start the payment. Stock
  * is reserved line by line with conditional updates; if a line cannot be reserved or the order
  * cannot be written, the lines already reserved are released (compensation), and the buyer
  * gets OUT_OF_STOCK, never INTERNAL.
@@ -81,7 +82,7 @@ async function boundSeller(openid: string): Promise<string | null> {
 async function createOrder(openid: string, requestId: string, requested: RequestedLine[]): Promise<ResponseOf<'orders', 'create'>> {
   const orderId = orderIdFor(openid, requestId)
   const existing = await readOrder(orderId)
-  if (existing) return { order: orderView(existing) }
+  if (existing) return { order: orderView(existing), payment: await paymentIfPossible(existing) }
   const lines = mergeLines(requested)
   const [quote, sellerId] = await Promise.all([priceLines(lines, false), boundSeller(openid)])
   const reserved: RequestedLine[] = []
@@ -106,38 +107,54 @@ async function createOrder(openid: string, requestId: string, requested: Request
       stockHeld: true,
     }
     await db().collection('orders').add(order)
-    return { order: orderView(order) }
+    reserved.length = 0 // the order holds the stock now: a later failure must not release it
+    return { order: orderView(order), payment: await paymentIfPossible(order) }
   } catch (err) {
     await releaseLines(db(), reserved)
     if (isDuplicateWrite(err)) {
       // A concurrent retry of the same request wrote the order first: answer that one.
       const winner = await readOrder(orderId)
-      if (winner) return { order: orderView(winner) }
+      if (winner) return { order: orderView(winner), payment: await paymentIfPossible(winner) }
     }
     throw err
   }
 }
 
-/** Starts WeChat Pay for an unpaid, unexpired order: unifiedOrder through the adapter, answered with wx.requestPayment's params. */
-async function payOrder(openid: string, orderId: string): Promise<ResponseOf<'orders', 'pay'>> {
-  const order = await myOrder(openid, orderId)
-  if (order.status !== 'pending_payment') throw new DomainError('INVALID_TRANSITION', `order ${orderId} is ${order.status}, not awaiting payment`)
-  if (new Date(order.expiresAt).getTime() <= Date.now()) throw new DomainError('INVALID_TRANSITION', `order ${orderId} has expired`)
+/** Starts WeChat Pay for an unpaid, unexpired order: unifiedOrder through the adapter (idempotent on outTradeNo), answered with wx.requestPayment's params. */
+async function startPayment(order: OrderDoc): Promise<PaymentParams> {
+  if (order.status !== 'pending_payment') throw new DomainError('INVALID_TRANSITION', `order ${order._id} is ${order.status}, not awaiting payment`)
+  if (new Date(order.expiresAt).getTime() <= Date.now()) throw new DomainError('INVALID_TRANSITION', `order ${order._id} has expired`)
   const result = await paymentGateway().unifiedOrder({
     functionName: PAY_CALLBACK_FUNCTION,
     envId: payEnvId(),
     subMchId: subMchId(),
     nonceStr: nonceStr(),
-    body: (order.lines.map((l) => l.name).join('、') || 'order').slice(0, 120),
+    // WeChat Pay counts body in bytes (at most 128); 40 characters of UTF-8 Chinese stay under it.
+    body: (order.lines.map((l) => l.name).join('、') || 'order').slice(0, 40),
     outTradeNo: order._id,
     totalFee: order.totalFen,
     spbillCreateIp: '127.0.0.1',
     tradeType: 'JSAPI',
-    openid,
+    openid: order._openid,
     feeType: 'CNY',
   })
   if (!paySucceeded(result) || !result.payment) throw new DomainError('PAYMENT_FAILED', `WeChat Pay refused the order: ${result.errCode ?? result.returnMsg ?? 'unknown'}`, { errCode: result.errCode })
-  return { orderId, payment: result.payment }
+  return result.payment
+}
+
+/** The payment params for a just-created order, or null when WeChat Pay cannot start it now (the client then calls `pay`). */
+async function paymentIfPossible(order: OrderDoc): Promise<PaymentParams | null> {
+  if (order.status !== 'pending_payment') return null
+  try {
+    return await startPayment(order)
+  } catch (err) {
+    if (!(err instanceof DomainError)) console.warn(`unifiedOrder for ${order._id} failed; the client can retry with pay`, err)
+    return null
+  }
+}
+
+async function payOrder(openid: string, orderId: string): Promise<ResponseOf<'orders', 'pay'>> {
+  return { orderId, payment: await startPayment(await myOrder(openid, orderId)) }
 }
 
 /** Cancels my unpaid order: WeChat Pay's order is closed first, so it can no longer be paid; then stock is released. */

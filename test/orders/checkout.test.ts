@@ -47,6 +47,7 @@ describe('create', () => {
     expect(order).toMatchObject({ status: 'pending_payment', itemsFen: 5600, shippingFen: 1000, totalFen: 6600 })
     expect(order.lines).toEqual([{ productId: 'p-soap', name: '手工山茶油皂', spec: '', priceFen: 2800, quantity: 2, amountFen: 5600 }])
     expect(order.expiresAt).toBeGreaterThan(order.createdAt)
+    expect(res.data.payment).toMatchObject({ package: expect.stringMatching(/^prepay_id=/) })
     const after = await product(t, 'p-soap')
     expect(after.stock).toBe(before.stock - 2)
     expect(after.reserved ?? 0).toBe((before.reserved ?? 0) + 2)
