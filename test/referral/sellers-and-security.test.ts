@@ -1,3 +1,4 @@
+import fc from 'fast-check'
 import { startTestCloud, type TestCloud } from '../helpers/local-cloud'
 import { as, configureOwner, doc, expectOk, LIN, OWNER, openKey } from './helpers'
 
@@ -137,4 +138,39 @@ describe('poster code', () => {
   test('needs an identity', async () => {
     expect(await as(t, 'referral')('posterCode', {})).toMatchObject({ ok: false, code: 'UNAUTHENTICATED' })
   })
+})
+
+describe('fuzzing every action', () => {
+  const ACTIONS = ['recordOpen', 'shareCard', 'posterCode', 'myBinding', 'sellers.apply', 'sellers.approve', 'sellers.list', 'settings.get', 'settings.update']
+  const PROFILE_ACTIONS = ['get', 'update']
+  const ALLOWED = ['INVALID_INPUT', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND']
+  const collections = ['shareOpens', 'sellers', 'shareCodes', 'settings', 'customers']
+  const counts = () => Promise.all(collections.map(async (c) => (await t.db.collection(c).count()).total))
+
+  test('random data for every action answers ok or a typed code, never INTERNAL; a refusal writes nothing', async () => {
+    // data shaped like the real requests, with hostile values mixed in
+    const value = fc.oneof(
+      fc.anything({ maxDepth: 2 }),
+      fc.constantFrom(LIN.code, 'Lin8shop~p-longjing', 'p-longjing', 's_Wang3new', 1007, 1154, -1, 1e9, '', '__proto__', { $gt: '' }, null),
+    )
+    const data = fc.oneof(
+      fc.anything({ maxDepth: 2 }),
+      fc.dictionary(fc.constantFrom('openKey', 'sceneValue', 'ref', 'scene', 'productId', 'group', 'name', 'sellerId', 'status', 'mode', 'windowDays', 'sharePolicy', 'nickname', 'avatarUrl', 'phone', 'openid'), value, { maxKeys: 4 }),
+    )
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(fc.record({ fn: fc.constant('referral'), action: fc.constantFrom(...ACTIONS) }), fc.record({ fn: fc.constant('profile'), action: fc.constantFrom(...PROFILE_ACTIONS) })),
+        data,
+        fc.constantFrom('o-fuzz', undefined, OWNER),
+        async ({ fn, action }, payload, openid) => {
+          const before = await counts()
+          const answer = (await t.invoke(fn, { action, data: payload }, openid ? { openid } : {})) as { ok: boolean; code?: string }
+          if (answer.ok) return
+          expect(ALLOWED).toContain(answer.code)
+          expect(await counts()).toEqual(before)
+        },
+      ),
+      { numRuns: 250 },
+    )
+  }, 60_000)
 })
