@@ -8,6 +8,7 @@ import { isDuplicateWrite } from './db-errors'
 import { DomainError } from './handler'
 import { readCustomer, type CustomerDoc } from './customers'
 import {
+  creditTargetOf,
   DEFAULT_BINDING_RULE,
   decideBinding,
   generateShortCode,
@@ -212,18 +213,17 @@ export async function recordShareOpen(openerOpenid: string | undefined, request:
     openerOpenid ? sellerByOpenid(openerOpenid) : Promise.resolve(undefined),
   ])
   // the target seller's own binding, for the A<->B loop check
-  const provisional = decideBinding({ customer: undefined, sharer, rule, now: Date.now() })
-  const targetOpenid = provisional.target?.openid
-  const targetAsCustomer = targetOpenid ? await readCustomer(targetOpenid) : undefined
+  const target = creditTargetOf(sharer, rule.sharePolicy)
+  const targetAsCustomer = target ? await readCustomer(target.openid) : undefined
 
   for (let attempt = 0; ; attempt++) {
     try {
       return await db().runTransaction(async (tx: any) => {
-        const again = (await tx.collection('shareOpens').doc(openId).get()).data as ShareOpenDoc | ShareOpenDoc[] | null
-        const existing = Array.isArray(again) ? again[0] : again
-        if (existing) return outcomeOf(existing, undefined)
         const customerRead = openerOpenid ? (await tx.collection('customers').doc(openerOpenid).get()).data : undefined
         const customer = (Array.isArray(customerRead) ? customerRead[0] : customerRead) as CustomerDoc | null | undefined
+        const again = (await tx.collection('shareOpens').doc(openId).get()).data as ShareOpenDoc | ShareOpenDoc[] | null
+        const existing = Array.isArray(again) ? again[0] : again
+        if (existing) return outcomeOf(existing, customer?.sellerId)
         const now = Date.now()
         const decision: BindingDecision = decideBinding({
           customer: openerOpenid
@@ -250,7 +250,8 @@ export async function recordShareOpen(openerOpenid: string | undefined, request:
         if (openerOpenid) doc.openid = openerOpenid
         if (request.groupId) doc.groupId = request.groupId
         if (request.productId) doc.productId = request.productId
-        if (decision.target) doc.creditedSellerId = decision.target.sellerId
+        // a sharer enrolled by sharing is a seller only once an open binds someone to them
+        if (decision.target && (decision.bind || !decision.target.enrolsSharer)) doc.creditedSellerId = decision.target.sellerId
         if (!decision.bind) doc.reason = decision.reason
         await tx.collection('shareOpens').add(doc)
         if (decision.bind && openerOpenid) {

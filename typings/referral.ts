@@ -65,6 +65,7 @@ export interface ReferralApi {
       productId?: string
       group?: ResolvedGroupCloudId
     }
+    /** `sellerId`: the seller the caller is bound to after this open; `reason`: why it bound nobody. */
     response: { openId: string; channel: ShareChannel; bound: boolean; sellerId?: string; reason?: NoBindingReason }
   }
   /** Share card data for `onShareAppMessage`: title, image and a path carrying the caller's code. */

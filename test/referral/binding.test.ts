@@ -27,7 +27,7 @@ describe('binding a customer who opens a share', () => {
     const event = { action: 'recordOpen', data: { openKey: openKey(), sceneValue: 1008, ref: ZHOU.code } }
     const answers = await Promise.all([1, 2, 3].map(() => t.invoke('referral', event, { openid: shopper })))
     const again = await t.invoke('referral', event, { openid: shopper })
-    for (const a of [...answers, again]) expect(a).toMatchObject({ ok: true, data: { openId: (answers[0] as any).data.openId, channel: 'group' } })
+    for (const a of [...answers, again]) expect(a).toMatchObject({ ok: true, data: { openId: (answers[0] as any).data.openId, channel: 'group', sellerId: ZHOU.sellerId } })
     const { total } = await t.db.collection('shareOpens').where({ openid: shopper }).count()
     expect(total).toBe(1)
     expect(await doc(t, 'customers', shopper)).toMatchObject({ sellerId: ZHOU.sellerId })
