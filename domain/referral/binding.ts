@@ -79,8 +79,8 @@ export type BindingDecision =
 
 /**
  * Binds a customer by the store's rule: permanent first touch keeps the first seller forever;
- * first touch with a window keeps it for `windowDays` after binding, then the next touch
- * rebinds; last touch always moves to the newest seller. Refuses self-referral and A<->B loops
+ * first touch with a window protects it for `windowDays` after binding, then the next other
+ * seller's touch rebinds (until then the binding stays and keeps crediting orders); last touch always moves to the newest seller. Refuses self-referral and A<->B loops
  * (`targetBoundToSellerId` is the seller the target seller is bound to as a customer).
  */
 export function decideBinding(input: {
