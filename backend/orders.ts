@@ -26,8 +26,10 @@ export interface OrderDoc {
   transactionId: string | null
   /** Why it was cancelled: by the buyer, or the expiry timer. */
   cancelReason?: 'buyer' | 'expired'
-  /** True while the order's lines hold reserved stock: set at creation, cleared atomically with the move to sold (paid) or back to stock (cancelled). */
+  /** True while the order's lines hold reserved stock (products' `holds`): cleared with the move to sold (paid) or after the release (cancelled). */
   stockHeld: boolean
+  /** The products' hold entries of this order (StockHold.holdId). */
+  holdId: string
   /** A payment that arrived after cancellation, refunded automatically. */
   lateRefund?: { outRefundNo: string; refundFee: number; transactionId: string } | null
 }
@@ -52,27 +54,44 @@ export function orderView(doc: OrderDoc): OrderView {
   }
 }
 
-/** Reserves `quantity` of a product on sale: stock moves to reserved only if enough is left (atomic, one document). */
-export async function reserveStock(db: Db, productId: string, quantity: number): Promise<boolean> {
+/** Who holds reserved units of a product: one entry per creation attempt, pushed with the reservation itself. */
+export interface StockHold {
+  /** Unique per creation attempt, so concurrent retries of one order never release each other's units. */
+  holdId: string
+  orderId: string
+  quantity: number
+  at: Date
+}
+
+/**
+ * Reserves `quantity` of a product on sale for an order: stock moves to reserved only if enough
+ * is left, and the same single-document update records the order's hold, so the reservation
+ * always knows whom it belongs to (atomic, no transaction).
+ */
+export async function reserveStock(db: Db, productId: string, quantity: number, hold: Omit<StockHold, 'quantity'>): Promise<boolean> {
   const _ = db.command
   const { updated } = await db
     .collection('products')
     .where({ _id: productId, onSale: true, stock: _.gte(quantity) })
-    .update({ stock: _.inc(-quantity), reserved: _.inc(quantity) })
+    .update({ stock: _.inc(-quantity), reserved: _.inc(quantity), holds: _.push({ ...hold, quantity } satisfies StockHold) })
   return updated === 1
 }
 
-/** The inverse of reserveStock: reserved goes back to stock. */
-export async function releaseStock(db: Db, productId: string, quantity: number): Promise<void> {
+/**
+ * The inverse of reserveStock: the order's hold goes back to stock, conditional on the hold
+ * still being there, so a retry, a concurrent release or a recovery sweep releases it once.
+ */
+export async function releaseStock(db: Db, productId: string, quantity: number, holdId: string): Promise<boolean> {
   const _ = db.command
-  await db
+  const { updated } = await db
     .collection('products')
-    .where({ _id: productId, reserved: _.gte(quantity) })
-    .update({ stock: _.inc(quantity), reserved: _.inc(-quantity) })
+    .where({ _id: productId, 'holds.holdId': holdId })
+    .update({ stock: _.inc(quantity), reserved: _.inc(-quantity), holds: _.pull({ holdId }) })
+  return updated === 1
 }
 
-export async function releaseLines(db: Db, lines: ReadonlyArray<{ productId: string; quantity: number }>): Promise<void> {
-  for (const line of lines) await releaseStock(db, line.productId, line.quantity)
+export async function releaseLines(db: Db, holdId: string, lines: ReadonlyArray<{ productId: string; quantity: number }>): Promise<void> {
+  for (const line of lines) await releaseStock(db, line.productId, line.quantity, holdId)
 }
 
 export type CloseOutcome = 'closed' | 'paid' | 'unavailable'
@@ -96,19 +115,12 @@ export async function closePayment(outTradeNo: string): Promise<CloseOutcome> {
 }
 
 /**
- * Gives a cancelled order's reserved stock back, exactly once: in one transaction the order's
- * `stockHeld` flag is cleared and each line's reserved units return to stock, so a retry, a
- * concurrent release or the timer's sweep after a crash can never release twice.
+ * Gives a cancelled order's reserved stock back: each line's hold is released once
+ * (releaseStock), then the order stops holding stock. Safe to rerun after a crash at any point.
  */
-export async function releaseOrderStock(db: Db, orderId: string): Promise<boolean> {
-  const _ = db.command
-  return db.runTransaction(async (t: any) => {
-    const order = (await t.collection('orders').doc(orderId).get()).data as OrderDoc | null | undefined
-    if (!order || order.status !== 'cancelled' || !order.stockHeld) return false
-    for (const line of order.lines) await t.collection('products').doc(line.productId).update({ stock: _.inc(line.quantity), reserved: _.inc(-line.quantity) })
-    await t.collection('orders').doc(orderId).update({ stockHeld: false })
-    return true
-  }, 30)
+export async function releaseOrderStock(db: Db, order: Pick<OrderDoc, '_id' | 'lines' | 'holdId'>): Promise<void> {
+  await releaseLines(db, order.holdId, order.lines)
+  await db.collection('orders').where({ _id: order._id, status: 'cancelled' }).update({ stockHeld: false })
 }
 
 /**
@@ -122,6 +134,6 @@ export async function cancelUnpaidOrder(db: Db, order: OrderDoc, reason: 'buyer'
     .where({ _id: order._id, status: 'pending_payment' })
     .update({ status: 'cancelled', cancelledAt: now, cancelReason: reason })
   if (updated !== 1) return false
-  await releaseOrderStock(db, order._id)
+  await releaseOrderStock(db, order)
   return true
 }

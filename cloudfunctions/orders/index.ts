@@ -3,11 +3,11 @@
  * only from the database; stock reserved by atomic conditional updates; a timer cancels
  * expired unpaid orders.
  */
-import { createHash } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import { z } from 'zod'
 import { callerOf, cloudApp, type FunctionContext } from '../../backend/cloud'
 import { action, defineFunction, DomainError } from '../../backend/handler'
-import { cancelUnpaidOrder, closePayment, orderView, releaseLines, releaseOrderStock, reserveStock, type OrderDoc } from '../../backend/orders'
+import { cancelUnpaidOrder, closePayment, orderView, releaseLines, releaseOrderStock, releaseStock, reserveStock, type OrderDoc, type StockHold } from '../../backend/orders'
 import { nonceStr, payEnvId, paySucceeded, paymentGateway, subMchId } from '../../backend/payment'
 import { assertTransition, mergeLines, PricingError, quoteOrder, shippingRuleFrom, type PricedProduct } from '../../domain/order'
 import type { ResponseOf } from '../../typings/api'
@@ -86,12 +86,13 @@ async function createOrder(openid: string, requestId: string, requested: Request
   const lines = mergeLines(requested)
   const [quote, sellerId] = await Promise.all([priceLines(lines, false), boundSeller(openid)])
   const reserved: RequestedLine[] = []
+  const now = new Date()
+  const holdId = `${orderId}-${randomBytes(6).toString('hex')}`
   try {
     for (const line of quote.lines) {
-      if (!(await reserveStock(db(), line.productId, line.quantity))) throw new DomainError('OUT_OF_STOCK', `not enough stock of ${line.productId}`, { productId: line.productId })
+      if (!(await reserveStock(db(), line.productId, line.quantity, { holdId, orderId, at: now }))) throw new DomainError('OUT_OF_STOCK', `not enough stock of ${line.productId}`, { productId: line.productId })
       reserved.push(line)
     }
-    const now = new Date()
     const order: OrderDoc = {
       _id: orderId,
       _openid: openid,
@@ -105,12 +106,13 @@ async function createOrder(openid: string, requestId: string, requested: Request
       cancelledAt: null,
       transactionId: null,
       stockHeld: true,
+      holdId,
     }
     await db().collection('orders').add(order)
     reserved.length = 0 // the order holds the stock now: a later failure must not release it
     return { order: orderView(order), payment: await paymentIfPossible(order) }
   } catch (err) {
-    await releaseLines(db(), reserved)
+    await releaseLines(db(), holdId, reserved)
     if (isDuplicateWrite(err)) {
       // A concurrent retry of the same request wrote the order first: answer that one.
       const winner = await readOrder(orderId)
@@ -223,10 +225,37 @@ async function expireOrders(): Promise<{ cancelled: number; skipped: number; rec
     }
     if (due.length < EXPIRY_BATCH) break
   }
+  return { cancelled, skipped, recovered: await releaseStrandedStock() }
+}
+
+/** Holds older than this cannot belong to an order still being created (a function runs at most 60 s). */
+const STRANDED_AFTER_MS = ORDER_TTL_MS + 5 * 60 * 1000
+
+/**
+ * Recovery after a crash: stock still held for a cancelled order (cancelled, not yet released),
+ * and holds older than any order creation that no unpaid order owns (its order was never
+ * written, or another attempt's was), go back to stock. Each release is conditional on its hold, so it happens once.
+ */
+async function releaseStrandedStock(): Promise<number> {
+  const _ = db().command
   let recovered = 0
-  const { data: stranded } = await db().collection('orders').where({ stockHeld: true, status: 'cancelled' }).limit(EXPIRY_BATCH).field({ _id: true }).get()
-  for (const order of stranded as Array<{ _id: string }>) if (await releaseOrderStock(db(), order._id)) recovered++
-  return { cancelled, skipped, recovered }
+  const { data: stranded } = await db().collection('orders').where({ stockHeld: true, status: 'cancelled' }).limit(EXPIRY_BATCH).field({ _id: true, lines: true, holdId: true }).get()
+  for (const order of stranded as Array<Pick<OrderDoc, '_id' | 'lines' | 'holdId'>>) {
+    await releaseOrderStock(db(), order)
+    recovered++
+  }
+  const cutoff = new Date(Date.now() - STRANDED_AFTER_MS)
+  const { data: products } = await db().collection('products').where({ 'holds.at': _.lte(cutoff) }).limit(EXPIRY_BATCH).field({ holds: true }).get()
+  for (const product of products as Array<{ _id: string; holds: StockHold[] }>) {
+    for (const hold of product.holds.filter((h) => new Date(h.at).getTime() <= cutoff.getTime())) {
+      const order = await readOrder(hold.orderId)
+      // An unpaid order's own hold is the expiry's to release; any other old hold (an attempt
+      // that lost or died, an order cancelled or gone) is released here.
+      if (order && order.status === 'pending_payment' && order.holdId === hold.holdId) continue
+      if (await releaseStock(db(), product._id, hold.quantity, hold.holdId)) recovered++
+    }
+  }
+  return recovered
 }
 
 const handle = defineFunction('orders', {

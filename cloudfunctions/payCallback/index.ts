@@ -84,7 +84,7 @@ async function recordPaidOrder(note: Notification, model: ValueModel): Promise<O
     const day = storeDayOf(paidAt, model.timeZone)
     await t.collection('orders').doc(order._id).update({ status: 'paid', paidAt, transactionId: note.transactionId, stockHeld: false })
     for (const line of order.lines) {
-      await t.collection('products').doc(line.productId).update({ reserved: _.inc(-line.quantity), sold: _.inc(line.quantity) })
+      await t.collection('products').doc(line.productId).update({ reserved: _.inc(-line.quantity), sold: _.inc(line.quantity), holds: _.pull({ holdId: order.holdId }) })
     }
     const customer = (await t.collection('customers').doc(order._openid).get()).data as CustomerDoc | null | undefined
     const previous = customer?.stats ?? null

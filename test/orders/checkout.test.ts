@@ -68,6 +68,9 @@ describe('create', () => {
     expect(ids.size).toBe(1)
     expect((await product(t, 'p-walnut')).stock).toBe(before.stock - 1)
     expect(await units(t, 'p-walnut')).toBe(300)
+    // the losing attempts released their own holds, never the winner's
+    const orderId = [...ids][0]
+    expect(((await product(t, 'p-walnut')) as any).holds.filter((h: any) => h.orderId === orderId)).toHaveLength(1)
   })
 
   test('the same request id from another buyer is another order', async () => {
@@ -112,6 +115,7 @@ describe('create', () => {
     expect(codes).not.toContain('INTERNAL')
     const p = await product(t, 'p-last10')
     expect(p).toMatchObject({ stock: 0, reserved: 10 })
+    expect((p as any).holds).toHaveLength(10)
     expect(minStock).toBeGreaterThanOrEqual(0)
     const { total } = await t.db.collection('orders').where({ 'lines.productId': 'p-last10' }).count()
     expect(total).toBe(10)

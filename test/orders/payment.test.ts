@@ -30,7 +30,7 @@ describe('the pay path', () => {
     expect(confirmed).toMatchObject({ state: 'SUCCESS', delivered: true, deliveries: 1 })
     const paid = await storedOrder(t, order._id)
     expect(paid).toMatchObject({ status: 'paid', transactionId: expect.any(String) })
-    expect(await product(t, 'p-longjing')).toMatchObject({ stock: 119, reserved: 0, sold: 1 })
+    expect(await product(t, 'p-longjing')).toMatchObject({ stock: 119, reserved: 0, sold: 1, holds: [] })
     const dora = await customer(t, 'o-dora')
     expect(dora.stats).toMatchObject({ customerId: 'o-dora', repeatPurchaseDays: 0, firstDaySpendFen: order.totalFen, repeatSpendFen: 0 })
     expect(dora.score).toMatchObject({ customerId: 'o-dora', segment: expect.any(String) })
@@ -173,6 +173,22 @@ describe('late payments and expiry', () => {
     const after = await product(t, 'p-longjing')
     expect({ stock: after.stock, reserved: after.reserved ?? 0 }).toEqual({ stock: before.stock, reserved: before.reserved ?? 0 })
     expect(await storedOrder(t, created.data.order._id)).toMatchObject({ status: 'cancelled', stockHeld: false })
+  })
+
+  test('stock reserved by a create that died before writing its order goes back once no order can still claim it', async () => {
+    const _ = t.db.command
+    const before = await product(t, 'p-walnut')
+    // what create's reservation wrote before the function died
+    await t.db.collection('products').where({ _id: 'p-walnut', stock: _.gte(4) }).update({ stock: _.inc(-4), reserved: _.inc(4), holds: _.push({ holdId: 'o-never-written-1', orderId: 'o-never-written', quantity: 4, at: new Date(t.cloud.clock.now()) }) })
+    const timer = () => t.invoke('orders', { Type: 'Timer', TriggerName: 'expireUnpaidOrders', Time: new Date().toISOString(), Message: '' }, { source: 'wx_trigger' }) as Promise<any>
+    await timer()
+    expect((await product(t, 'p-walnut')).reserved).toBe((before.reserved ?? 0) + 4)
+    await t.cloud.clock.advance(36 * 60_000)
+    const runs = await Promise.all([timer(), timer()])
+    expect(runs.reduce((n, r) => n + r.recovered, 0)).toBeGreaterThanOrEqual(1)
+    const after: any = await product(t, 'p-walnut')
+    expect({ stock: after.stock, reserved: after.reserved ?? 0 }).toEqual({ stock: before.stock, reserved: before.reserved ?? 0 })
+    expect(after.holds.map((h: any) => h.orderId)).not.toContain('o-never-written')
   })
 
   test('the timer fires from config.json on the local clock', async () => {
