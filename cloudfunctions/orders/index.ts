@@ -8,6 +8,7 @@ import { z } from 'zod'
 import { callerOf, cloudApp, type FunctionContext } from '../../backend/cloud'
 import { action, defineFunction, DomainError } from '../../backend/handler'
 import { cancelUnpaidOrder, closePayment, orderView, releaseLines, releaseOrderStock, releaseStock, reserveStock, type OrderDoc, type StockHold } from '../../backend/orders'
+import { settlePayment } from '../../backend/paid-order'
 import { nonceStr, payEnvId, paySucceeded, paymentGateway, subMchId } from '../../backend/payment'
 import { assertTransition, mergeLines, PricingError, quoteOrder, shippingRuleFrom, type PricedProduct } from '../../domain/order'
 import type { ResponseOf } from '../../typings/api'
@@ -190,19 +191,34 @@ async function listOrders(openid: string, status: OrderDoc['status'] | undefined
   return { orders: docs.slice(0, pageSize).map(orderView), hasMore: docs.length > pageSize }
 }
 
+/** Settles an order WeChat says is paid, from queryOrder (the notification may never have come). */
+async function settleFromQuery(order: OrderDoc): Promise<boolean> {
+  try {
+    const query = await paymentGateway().queryOrder({ subMchId: subMchId(), outTradeNo: order._id, nonceStr: nonceStr() })
+    if (!paySucceeded(query) || query.tradeState !== 'SUCCESS' || !query.transactionId || query.totalFee === undefined) return false
+    const settled = await settlePayment({ outTradeNo: order._id, totalFee: query.totalFee, transactionId: query.transactionId }, 'orders.expiry')
+    return settled.errcode === 0
+  } catch (err) {
+    console.warn(`queryOrder ${order._id} failed`, err)
+    return false
+  }
+}
+
 /** Batches the expiry timer handles per run (a function runs at most 60 s; the next minute continues). */
 const EXPIRY_BATCH = 100
 const EXPIRY_BATCHES = 10
 
 /**
  * The expiry timer: every unpaid order past its expiresAt has its WeChat Pay order closed and is
- * cancelled, releasing its stock. An order WeChat reports paid is left for the payment
- * notification; one WeChat cannot be asked about is retried on the next run. Cancelled orders
+ * cancelled, releasing its stock. An order WeChat reports paid but whose notification has not
+ * settled it is settled from queryOrder, exactly as the notification would; one WeChat cannot
+ * be asked about is retried on the next run. Cancelled orders
  * still holding stock (a run that stopped between the two steps) are released too.
  */
-async function expireOrders(): Promise<{ cancelled: number; skipped: number; recovered: number }> {
+async function expireOrders(): Promise<{ cancelled: number; settled: number; skipped: number; recovered: number }> {
   const _ = db().command
   let cancelled = 0
+  let settled = 0
   let skipped = 0
   const skippedIds: string[] = []
   for (let batch = 0; batch < EXPIRY_BATCHES; batch++) {
@@ -217,15 +233,18 @@ async function expireOrders(): Promise<{ cancelled: number; skipped: number; rec
     if (due.length === 0) break
     for (const order of due) {
       const closed = await closePayment(order._id)
-      if (closed === 'closed' && (await cancelUnpaidOrder(db(), order, 'expired', now))) cancelled++
-      else if (closed !== 'closed') {
+      if (closed === 'closed') {
+        if (await cancelUnpaidOrder(db(), order, 'expired', now)) cancelled++
+      } else if (closed === 'paid' && (await settleFromQuery(order))) {
+        settled++
+      } else {
         skipped++
         skippedIds.push(order._id)
       }
     }
     if (due.length < EXPIRY_BATCH) break
   }
-  return { cancelled, skipped, recovered: await releaseStrandedStock() }
+  return { cancelled, settled, skipped, recovered: await releaseStrandedStock() }
 }
 
 /** Holds older than this cannot belong to an order still being created (a function runs at most 60 s). */

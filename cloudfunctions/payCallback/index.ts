@@ -1,26 +1,14 @@
 /**
  * `payCallback`: WeChat Pay's payment notification (CloudBase invokes it with source
- * `wx_paycallback` and cloudPay's camelCase fields). It is the only way an order becomes paid.
- * Refuses anything else; idempotent on outTradeNo; in ONE transaction marks the order paid and
- * records the purchase on the customer (value statistics and score) and on the order's seller.
- * Answers `{errcode: 0}` when the notification is settled (applied now or before), non-zero
- * otherwise, so WeChat retries.
+ * `wx_paycallback` and cloudPay's camelCase fields). It is the only way an order becomes paid
+ * from outside. Refuses anything else; idempotent on outTradeNo; in ONE transaction marks the
+ * order paid and records the purchase on the customer (value statistics and score) and on the
+ * order's seller (backend/paid-order.ts). Answers `{errcode: 0}` when the notification is
+ * settled (applied now or before), non-zero otherwise, so WeChat retries.
  */
 import { z } from 'zod'
-import { callerOf, cloudApp, type FunctionContext } from '../../backend/cloud'
-import type { OrderDoc } from '../../backend/orders'
-import { nonceStr, paySucceeded, paymentGateway, subMchId } from '../../backend/payment'
-import { assertTransition } from '../../domain/order'
-import { buildValueModel, dayNumber, recordPurchaseDay, scoreCustomer, storeDayOf } from '../../domain/value'
-import type { CustomerStats, ValueModel } from '../../typings/value'
-
-export interface PayCallbackAnswer {
-  errcode: number
-  errmsg: string
-}
-
-/** Codes of refusals: WeChat retries a non-zero answer, so forgeries just keep failing, and change nothing. */
-const REFUSED = { source: 1001, fields: 1002, failure: 1003, order: 1004, amount: 1005, transient: 1500 } as const
+import { callerOf, type FunctionContext } from '../../backend/cloud'
+import { answer, REFUSED, settlePayment, type PayCallbackAnswer } from '../../backend/paid-order'
 
 const notificationSchema = z
   .object({
@@ -37,100 +25,6 @@ const notificationSchema = z
   })
   .passthrough()
 
-type Notification = z.output<typeof notificationSchema>
-
-interface CustomerDoc {
-  _id: string
-  stats?: CustomerStats | null
-  sellerId?: string
-}
-
-const answer = (errcode: number, errmsg: string): PayCallbackAnswer => ({ errcode, errmsg })
-
-/** How long a warm instance reuses the store's value model; the owner refits it nightly. */
-const MODEL_TTL_MS = 60_000
-let cachedModel: { model: ValueModel | undefined; day: string; readAt: number } | undefined
-
-/** The store's value model (settings/valueModel, refitted by the owner's timer), or the cold-start model. */
-async function storeValueModel(today: string): Promise<ValueModel> {
-  const now = Date.now()
-  if (!cachedModel || cachedModel.day !== today || now - cachedModel.readAt > MODEL_TTL_MS || now < cachedModel.readAt) {
-    const { data } = await cloudApp().database().collection('settings').doc('valueModel').get()
-    cachedModel = { model: (data as Array<{ model?: ValueModel }>)[0]?.model, day: today, readAt: now }
-  }
-  return cachedModel.model ?? buildValueModel([], today)
-}
-
-type Outcome = { kind: 'paid' } | { kind: 'duplicate' } | { kind: 'refund'; order: OrderDoc } | { kind: 'refused'; errcode: number; errmsg: string }
-
-/**
- * The paid transition with everything it implies, as one transaction of document operations:
- * order -> paid, reserved stock -> sold, the buyer's statistics and score, the seller's
- * attribution. A conflict with a concurrent delivery makes the SDK rerun it; the rerun reads
- * the order paid and stops.
- */
-async function recordPaidOrder(note: Notification, model: ValueModel): Promise<Outcome> {
-  const db = cloudApp().database()
-  const _ = db.command
-  return db.runTransaction(async (t: any): Promise<Outcome> => {
-    const order = (await t.collection('orders').doc(note.outTradeNo).get()).data as OrderDoc | null | undefined
-    if (!order) return { kind: 'refused', errcode: REFUSED.order, errmsg: 'unknown order' }
-    if (note.totalFee !== order.totalFen) return { kind: 'refused', errcode: REFUSED.amount, errmsg: 'amount does not match the order' }
-    if (order.transactionId === note.transactionId || order.lateRefund?.transactionId === note.transactionId) return { kind: 'duplicate' }
-    if (order.status === 'cancelled') return { kind: 'refund', order }
-    if (order.status !== 'pending_payment') return { kind: 'refused', errcode: REFUSED.order, errmsg: `order is ${order.status} with another payment` }
-    assertTransition(order.status, 'paid')
-    const paidAt = new Date()
-    const day = storeDayOf(paidAt, model.timeZone)
-    await t.collection('orders').doc(order._id).update({ status: 'paid', paidAt, transactionId: note.transactionId, stockHeld: false })
-    for (const line of order.lines) {
-      await t.collection('products').doc(line.productId).update({ reserved: _.inc(-line.quantity), sold: _.inc(line.quantity), holds: _.pull({ holdId: order.holdId }) })
-    }
-    const customer = (await t.collection('customers').doc(order._openid).get()).data as CustomerDoc | null | undefined
-    const previous = customer?.stats ?? null
-    // Payments are recorded on the store day they are processed, which never goes back, so the
-    // incremental update applies (a payment processed on an earlier day than the last, across midnight, counts on that last day).
-    const recordDay = previous && dayNumber(previous.lastPurchaseDay) > dayNumber(day) ? previous.lastPurchaseDay : day
-    const stats = recordPurchaseDay(previous, order._openid, recordDay, order.totalFen)
-    const score = scoreCustomer(stats, model, day)
-    const purchase = { stats, score, paidOrders: _.inc(1), spendFen: _.inc(order.totalFen), lastPaidAt: paidAt }
-    if (customer) await t.collection('customers').doc(order._openid).update(purchase)
-    else await t.collection('customers').doc(order._openid).set({ stats, score, paidOrders: 1, spendFen: order.totalFen, lastPaidAt: paidAt, createdAt: paidAt })
-    if (order.sellerId) {
-      // Attribution goes to the seller snapshotted on the order at creation; a seller record
-      // that no longer exists is not recreated here.
-      const seller = (await t.collection('sellers').doc(order.sellerId).get()).data
-      if (seller) await t.collection('sellers').doc(order.sellerId).update({ attributedOrders: _.inc(1), attributedRevenueFen: _.inc(order.totalFen), lastAttributedAt: paidAt })
-    }
-    return { kind: 'paid' }
-  }, 30)
-}
-
-/**
- * A payment that arrives for an order already cancelled (its stock is gone back to the shelf)
- * is refunded in full. The refund number derives from outTradeNo, so WeChat refunds it once
- * however often this runs; the order records it once the refund is accepted.
- */
-async function refundLatePayment(order: OrderDoc, note: Notification): Promise<PayCallbackAnswer> {
-  const outRefundNo = `r${order._id}`.slice(0, 32)
-  const result = await paymentGateway().refund({
-    subMchId: subMchId(),
-    nonceStr: nonceStr(),
-    outTradeNo: order._id,
-    outRefundNo,
-    totalFee: note.totalFee,
-    refundFee: note.totalFee,
-    refundDesc: 'order cancelled before payment arrived',
-  })
-  if (!paySucceeded(result)) return answer(REFUSED.transient, `refund failed: ${result.errCode ?? result.returnMsg ?? 'unknown'}`)
-  await cloudApp()
-    .database()
-    .collection('orders')
-    .where({ _id: order._id, status: 'cancelled' })
-    .update({ lateRefund: { outRefundNo, refundFee: note.totalFee, transactionId: note.transactionId } })
-  return answer(0, 'OK')
-}
-
 export async function main(event: unknown, context: FunctionContext): Promise<PayCallbackAnswer> {
   let source = ''
   try {
@@ -144,21 +38,5 @@ export async function main(event: unknown, context: FunctionContext): Promise<Pa
   const note = parsed.data
   if (note.returnCode !== 'SUCCESS' || note.resultCode !== 'SUCCESS') return answer(REFUSED.failure, 'not a successful payment')
   if ((note.feeType ?? 'CNY') !== 'CNY') return answer(REFUSED.amount, 'currency must be CNY')
-  try {
-    const model = await storeValueModel(storeDayOf(new Date()))
-    const outcome = await recordPaidOrder(note, model)
-    switch (outcome.kind) {
-      case 'paid':
-      case 'duplicate':
-        return answer(0, 'OK')
-      case 'refund':
-        return await refundLatePayment(outcome.order, note)
-      case 'refused':
-        console.warn(`[payCallback] refused ${note.outTradeNo}: ${outcome.errmsg}`)
-        return answer(outcome.errcode, outcome.errmsg)
-    }
-  } catch (err) {
-    console.error(`[payCallback] ${note.outTradeNo} failed; WeChat will retry`, err)
-    return answer(REFUSED.transient, 'temporary failure')
-  }
+  return settlePayment(note, 'payCallback')
 }

@@ -1,0 +1,145 @@
+/**
+ * The paid transition, shared by the payment callback and the orders timer: in ONE transaction
+ * the order becomes paid and the purchase is recorded on the customer (value statistics and
+ * score) and on the order's seller; a payment for a cancelled order is refunded.
+ */
+import { cloudApp } from './cloud'
+import type { OrderDoc } from './orders'
+import { nonceStr, paySucceeded, paymentGateway, subMchId } from './payment'
+import { assertTransition } from '../domain/order'
+import { buildValueModel, dayNumber, recordPurchaseDay, scoreCustomer, storeDayOf } from '../domain/value'
+import type { CustomerStats, ValueModel } from '../typings/value'
+
+/** What settling a payment needs to know of it, checked beforehand (source, result codes, currency). */
+export interface PaymentNotice {
+  outTradeNo: string
+  totalFee: number
+  transactionId: string
+}
+
+export interface PayCallbackAnswer {
+  errcode: number
+  errmsg: string
+}
+
+/** Codes of refusals: WeChat retries a non-zero answer, so forgeries just keep failing, and change nothing. */
+export const REFUSED = { source: 1001, fields: 1002, failure: 1003, order: 1004, amount: 1005, transient: 1500 } as const
+
+interface CustomerDoc {
+  _id: string
+  stats?: CustomerStats | null
+  sellerId?: string
+}
+
+export const answer = (errcode: number, errmsg: string): PayCallbackAnswer => ({ errcode, errmsg })
+
+/** How long a warm instance reuses the store's value model; the owner refits it nightly. */
+const MODEL_TTL_MS = 60_000
+let cachedModel: { model: ValueModel | undefined; day: string; readAt: number } | undefined
+
+/** The store's value model (settings/valueModel, refitted by the owner's timer), or the cold-start model. */
+async function storeValueModel(today: string): Promise<ValueModel> {
+  const now = Date.now()
+  if (!cachedModel || cachedModel.day !== today || now - cachedModel.readAt > MODEL_TTL_MS || now < cachedModel.readAt) {
+    const { data } = await cloudApp().database().collection('settings').doc('valueModel').get()
+    cachedModel = { model: (data as Array<{ model?: ValueModel }>)[0]?.model, day: today, readAt: now }
+  }
+  return cachedModel.model ?? buildValueModel([], today)
+}
+
+type Outcome = { kind: 'paid' } | { kind: 'duplicate' } | { kind: 'refund'; order: OrderDoc } | { kind: 'refused'; errcode: number; errmsg: string }
+
+/**
+ * The paid transition with everything it implies, as one transaction of document operations:
+ * order -> paid, reserved stock -> sold, the buyer's statistics and score, the seller's
+ * attribution. A conflict with a concurrent delivery makes the SDK rerun it; the rerun reads
+ * the order paid and stops.
+ */
+async function recordPaidOrder(note: PaymentNotice, model: ValueModel): Promise<Outcome> {
+  const db = cloudApp().database()
+  const _ = db.command
+  return db.runTransaction(async (t: any): Promise<Outcome> => {
+    const order = (await t.collection('orders').doc(note.outTradeNo).get()).data as OrderDoc | null | undefined
+    if (!order) return { kind: 'refused', errcode: REFUSED.order, errmsg: 'unknown order' }
+    if (note.totalFee !== order.totalFen) return { kind: 'refused', errcode: REFUSED.amount, errmsg: 'amount does not match the order' }
+    if (order.transactionId === note.transactionId || order.lateRefund?.transactionId === note.transactionId) return { kind: 'duplicate' }
+    if (order.status === 'cancelled') return { kind: 'refund', order }
+    if (order.status !== 'pending_payment') return { kind: 'refused', errcode: REFUSED.order, errmsg: `order is ${order.status} with another payment` }
+    assertTransition(order.status, 'paid')
+    const paidAt = new Date()
+    const day = storeDayOf(paidAt, model.timeZone)
+    await t.collection('orders').doc(order._id).update({ status: 'paid', paidAt, transactionId: note.transactionId, stockHeld: false })
+    for (const line of order.lines) {
+      await t.collection('products').doc(line.productId).update({ reserved: _.inc(-line.quantity), sold: _.inc(line.quantity), holds: _.pull({ holdId: order.holdId }) })
+    }
+    const customer = (await t.collection('customers').doc(order._openid).get()).data as CustomerDoc | null | undefined
+    const previous = customer?.stats ?? null
+    // Payments are recorded on the store day they are processed, which never goes back, so the
+    // incremental update applies (a payment processed on an earlier day than the last, across midnight, counts on that last day).
+    const recordDay = previous && dayNumber(previous.lastPurchaseDay) > dayNumber(day) ? previous.lastPurchaseDay : day
+    const stats = recordPurchaseDay(previous, order._openid, recordDay, order.totalFen)
+    const score = scoreCustomer(stats, model, day)
+    const purchase = { stats, score, paidOrders: _.inc(1), spendFen: _.inc(order.totalFen), lastPaidAt: paidAt }
+    if (customer) await t.collection('customers').doc(order._openid).update(purchase)
+    else await t.collection('customers').doc(order._openid).set({ stats, score, paidOrders: 1, spendFen: order.totalFen, lastPaidAt: paidAt, createdAt: paidAt })
+    if (order.sellerId) {
+      // Attribution goes to the seller snapshotted on the order at creation; a seller record
+      // that no longer exists is not recreated here.
+      const seller = (await t.collection('sellers').doc(order.sellerId).get()).data
+      if (seller) await t.collection('sellers').doc(order.sellerId).update({ attributedOrders: _.inc(1), attributedRevenueFen: _.inc(order.totalFen), lastAttributedAt: paidAt })
+    }
+    return { kind: 'paid' }
+  }, 30)
+}
+
+/**
+ * A payment that arrives for an order already cancelled (its stock is gone back to the shelf)
+ * is refunded in full. The refund number derives from outTradeNo, so WeChat refunds it once
+ * however often this runs; the order records it once the refund is accepted.
+ */
+async function refundLatePayment(order: OrderDoc, note: PaymentNotice): Promise<PayCallbackAnswer> {
+  const outRefundNo = `r${order._id}`.slice(0, 32)
+  const result = await paymentGateway().refund({
+    subMchId: subMchId(),
+    nonceStr: nonceStr(),
+    outTradeNo: order._id,
+    outRefundNo,
+    totalFee: note.totalFee,
+    refundFee: note.totalFee,
+    refundDesc: 'order cancelled before payment arrived',
+  })
+  if (!paySucceeded(result)) return answer(REFUSED.transient, `refund failed: ${result.errCode ?? result.returnMsg ?? 'unknown'}`)
+  await cloudApp()
+    .database()
+    .collection('orders')
+    .where({ _id: order._id, status: 'cancelled' })
+    .update({ lateRefund: { outRefundNo, refundFee: note.totalFee, transactionId: note.transactionId } })
+  return answer(0, 'OK')
+}
+
+
+/**
+ * Settles one successful payment (from WeChat's notification, or from queryOrder when the
+ * notification never came): the paid transition with the purchase recorded, or, for an order
+ * already cancelled, a full refund. Idempotent on outTradeNo and transactionId. Answers
+ * `{errcode: 0}` when the payment is settled (now or before), non-zero otherwise.
+ */
+export async function settlePayment(note: PaymentNotice, label = 'payment'): Promise<PayCallbackAnswer> {
+  try {
+    const model = await storeValueModel(storeDayOf(new Date()))
+    const outcome = await recordPaidOrder(note, model)
+    switch (outcome.kind) {
+      case 'paid':
+      case 'duplicate':
+        return answer(0, 'OK')
+      case 'refund':
+        return await refundLatePayment(outcome.order, note)
+      case 'refused':
+        console.warn(`[${label}] refused ${note.outTradeNo}: ${outcome.errmsg}`)
+        return answer(outcome.errcode, outcome.errmsg)
+    }
+  } catch (err) {
+    console.error(`[${label}] ${note.outTradeNo} failed; to be retried`, err)
+    return answer(REFUSED.transient, 'temporary failure')
+  }
+}
