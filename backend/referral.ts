@@ -218,12 +218,12 @@ export async function recordShareOpen(openerOpenid: string | undefined, request:
 
   for (let attempt = 0; ; attempt++) {
     try {
-      return await db().runTransaction(async (tx: any) => {
-        const customerRead = openerOpenid ? (await tx.collection('customers').doc(openerOpenid).get()).data : undefined
-        const customer = (Array.isArray(customerRead) ? customerRead[0] : customerRead) as CustomerDoc | null | undefined
+      const result: OpenOutcome | { replayOf: ShareOpenDoc } = await db().runTransaction(async (tx: any) => {
         const again = (await tx.collection('shareOpens').doc(openId).get()).data as ShareOpenDoc | ShareOpenDoc[] | null
         const existing = Array.isArray(again) ? again[0] : again
-        if (existing) return outcomeOf(existing, customer?.sellerId)
+        if (existing) return { replayOf: existing }
+        const customerRead = openerOpenid ? (await tx.collection('customers').doc(openerOpenid).get()).data : undefined
+        const customer = (Array.isArray(customerRead) ? customerRead[0] : customerRead) as CustomerDoc | null | undefined
         const now = Date.now()
         const decision: BindingDecision = decideBinding({
           customer: openerOpenid
@@ -284,6 +284,8 @@ export async function recordShareOpen(openerOpenid: string | undefined, request:
         }
         return outcomeOf(doc, decision.bind ? decision.target.sellerId : customer?.sellerId)
       })
+      // a concurrent duplicate committed first: answer as a retry does, from committed data
+      return 'replayOf' in result ? outcomeOf(result.replayOf, await boundSellerOf(openerOpenid)) : result
     } catch (err) {
       // a concurrent open of the same customer or key: the transaction lost, decide again on fresh data
       if (attempt >= 3 || err instanceof DomainError) throw err
