@@ -1,6 +1,6 @@
 /** Checkout through the real `orders` function on a local cloud: quote, create, cancel, list, detail, and the race for the last units. */
 import { startTestCloud, type TestCloud } from '../helpers/local-cloud'
-import { ordersAs, product, requestId, storedOrder, units } from './helpers'
+import { confirmPayment, ordersAs, product, requestId, storedOrder, units } from './helpers'
 
 let t: TestCloud
 beforeAll(async () => {
@@ -162,5 +162,44 @@ describe('cancel, list and detail', () => {
     const cancelled = await carol('list', { status: 'cancelled' })
     expect(cancelled.ok && cancelled.data.orders.map((o: any) => o._id)).toEqual([ids[0]])
     expect(await carol('list', { openid: 'o-alice' })).toMatchObject({ ok: false, code: 'INVALID_INPUT' })
+  })
+})
+
+describe('stock under a mixed workload', () => {
+  test('buyers creating, paying, cancelling and expiring at once: stock + reserved + sold stays the units received at every point, and holds match reserved', async () => {
+    await t.db.collection('products').add({ _id: 'p-mixed', name: '混合', priceFen: 500, stock: 40, onSale: true, sort: 98, images: [], categoryId: 'cat-tea' })
+    let sampling = true
+    let samples = 0
+    const sampler = (async () => {
+      while (sampling) {
+        const p: any = await product(t, 'p-mixed')
+        expect(p.stock).toBeGreaterThanOrEqual(0)
+        expect(p.stock + (p.reserved ?? 0) + (p.sold ?? 0)).toBe(40)
+        samples++
+      }
+    })()
+    const timer = () => t.invoke('orders', { Type: 'Timer', TriggerName: 'expireUnpaidOrders', Time: '', Message: '' }, { source: 'wx_trigger' })
+    const outcomes = await Promise.all(
+      Array.from({ length: 30 }, async (_, i) => {
+        const call = ordersAs(t, `o-mixed-${i}`)
+        const res: any = await call('create', { requestId: requestId(), lines: [{ productId: 'p-mixed', quantity: 1 + (i % 3) }] })
+        if (!res.ok) return res.code
+        if (i % 3 === 0) return (await call('cancel', { orderId: res.data.order._id })).ok ? 'cancelled' : 'cancel-refused'
+        if (i % 3 === 1) return (await confirmPayment(t, res.data.order._id)).delivered ? 'paid' : 'undelivered'
+        return 'left'
+      }).concat([timer(), timer()] as any),
+    )
+    await t.cloud.clock.advance(31 * 60_000)
+    await timer()
+    sampling = false
+    await sampler
+    expect(outcomes).not.toContain('INTERNAL')
+    expect(samples).toBeGreaterThan(0)
+    const p: any = await product(t, 'p-mixed')
+    expect(p.reserved ?? 0).toBe(0)
+    expect(p.holds).toEqual([])
+    const { data: paid } = await t.db.collection('orders').where({ 'lines.productId': 'p-mixed', status: 'paid' }).get()
+    expect(p.sold ?? 0).toBe(paid.reduce((n: number, o: any) => n + o.lines[0].quantity, 0))
+    expect(p.stock + (p.sold ?? 0)).toBe(40)
   })
 })
