@@ -113,6 +113,11 @@ async function createOrder(openid: string, requestId: string, requested: Request
     reserved.length = 0 // the order holds the stock now: a later failure must not release it
     return { order: orderView(order), payment: await paymentIfPossible(order) }
   } catch (err) {
+    if (reserved.length > 0 && !(err instanceof DomainError) && !isDuplicateWrite(err)) {
+      // The write may have landed although its answer was lost: then the order owns the stock.
+      const written = await readOrder(orderId).catch(() => undefined)
+      if (written?.holdId === holdId) return { order: orderView(written), payment: await paymentIfPossible(written) }
+    }
     await releaseLines(db(), holdId, reserved)
     if (isDuplicateWrite(err)) {
       // A concurrent retry of the same request wrote the order first: answer that one.
