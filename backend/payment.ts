@@ -15,6 +15,8 @@
  * `paymentGateway()` picks the local one when the function runs under the local cloud.
  */
 
+import type { PaymentParams } from '../typings/orders'
+
 /** cloudPay.unifiedOrder request (research/cloudbase-platform.md section 4). */
 export interface UnifiedOrderRequest {
   /** The function WeChat invokes with the payment notification, and its environment. */
@@ -37,14 +39,7 @@ export interface UnifiedOrderRequest {
   feeType?: 'CNY'
 }
 
-export interface PaymentParams {
-  appId: string
-  timeStamp: string
-  nonceStr: string
-  package: string
-  signType: string
-  paySign: string
-}
+export type { PaymentParams }
 
 /** Every cloudPay result carries these; `resultCode` is absent when the call itself failed. */
 export interface PayResultBase {

@@ -61,10 +61,10 @@ describe('quote', () => {
   })
 
   test.each<[string, PricedProduct[], string]>([
-    ['missing product', [], 'PRODUCT_UNAVAILABLE'],
-    ['off sale', [makeProduct({ onSale: false })], 'PRODUCT_UNAVAILABLE'],
-    ['too little stock', [makeProduct({ stock: 1 })], 'OUT_OF_STOCK'],
-  ])('%s is refused with %s', (_name, products, code) => {
+    ['a missing product is PRODUCT_UNAVAILABLE', [], 'PRODUCT_UNAVAILABLE'],
+    ['an off-sale product is PRODUCT_UNAVAILABLE', [makeProduct({ onSale: false })], 'PRODUCT_UNAVAILABLE'],
+    ['too little stock is OUT_OF_STOCK', [makeProduct({ stock: 1 })], 'OUT_OF_STOCK'],
+  ])('%s', (_name, products, code) => {
     try {
       quoteOrder([{ productId: 'p1', quantity: 2 }], products, rule)
       throw new Error('expected a PricingError')
