@@ -1,10 +1,16 @@
 import { settingsFromEnv } from './config'
 import { startLocalCloud } from './index'
 
+/** The owner the demo data is written for (database/seed/); see the README's demo identities. */
+const DEMO_OWNER_OPENID = 'o-demo-owner'
+
 /** `npm start`: the local cloud on 127.0.0.1 until SIGINT/SIGTERM. */
 async function main(): Promise<void> {
   const settings = settingsFromEnv()
+  // Owners come from configuration only; with the demo data and none configured, the demo owner runs the store.
+  if (settings.seed && !process.env.OWNER_OPENIDS) process.env.OWNER_OPENIDS = DEMO_OWNER_OPENID
   const cloud = await startLocalCloud(settings)
+  console.log(`Owners (OWNER_OPENIDS): ${process.env.OWNER_OPENIDS || 'none'}`)
   console.log(`Local cloud ready at ${cloud.url}`)
   let stopping = false
   const stop = (signal: string) => {
