@@ -10,6 +10,7 @@ import type { CatalogApi } from './catalog'
 import type { ProfileApi } from './profile'
 import type { ReferralApi } from './referral'
 import type { OrdersApi } from './orders'
+import type { CustomersApi } from './customers'
 
 /**
  * Expected refusals a client switches on (STYLE.md 7). Unexpected failures are caught once by
@@ -64,6 +65,7 @@ export interface CloudApi {
   profile: ProfileApi
   referral: ReferralApi
   orders: OrdersApi
+  customers: CustomersApi
 }
 
 export type FunctionName = keyof CloudApi
