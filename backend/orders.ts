@@ -94,6 +94,23 @@ export async function releaseLines(db: Db, holdId: string, lines: ReadonlyArray<
   for (const line of lines) await releaseStock(db, line.productId, line.quantity, holdId)
 }
 
+/**
+ * The paid order's reserved units become sold: per line one conditional single-document update
+ * on the order's hold (like releaseStock), outside the paid transaction, so a hot product's
+ * concurrent reservations never conflict with it. Then the order stops holding stock. Safe to
+ * rerun after a crash at any point (the notification's retry and the orders timer finish it).
+ */
+export async function moveHeldToSold(db: Db, order: Pick<OrderDoc, '_id' | 'lines' | 'holdId'>): Promise<void> {
+  const _ = db.command
+  for (const line of order.lines) {
+    await db
+      .collection('products')
+      .where({ _id: line.productId, 'holds.holdId': order.holdId })
+      .update({ reserved: _.inc(-line.quantity), sold: _.inc(line.quantity), holds: _.pull({ holdId: order.holdId }) })
+  }
+  await db.collection('orders').where({ _id: order._id, stockHeld: true, status: _.nin(['pending_payment', 'cancelled']) }).update({ stockHeld: false })
+}
+
 export type CloseOutcome = 'closed' | 'paid' | 'unavailable'
 
 /**

@@ -4,7 +4,7 @@
  * score) and on the order's seller; a payment for a cancelled order is refunded.
  */
 import { cloudApp } from './cloud'
-import type { OrderDoc } from './orders'
+import { moveHeldToSold, type OrderDoc } from './orders'
 import { nonceStr, paySucceeded, paymentGateway, subMchId } from './payment'
 import { assertTransition } from '../domain/order'
 import { buildValueModel, dayNumber, recordPurchaseDay, scoreCustomer, storeDayOf } from '../domain/value'
@@ -47,49 +47,65 @@ async function storeValueModel(today: string): Promise<ValueModel> {
   return cachedModel.model ?? buildValueModel([], today)
 }
 
-type Outcome = { kind: 'paid' } | { kind: 'duplicate' } | { kind: 'refund'; order: OrderDoc } | { kind: 'refused'; errcode: number; errmsg: string }
+type Outcome = { kind: 'paid'; order: OrderDoc } | { kind: 'duplicate'; order: OrderDoc } | { kind: 'refund'; order: OrderDoc } | { kind: 'refused'; errcode: number; errmsg: string }
+
+const isConflict = (err: unknown) => typeof err === 'object' && err !== null && String((err as { code?: unknown }).code ?? '') === 'DATABASE_TRANSACTION_CONFLICT'
+
+/** Transaction attempts per delivery; between attempts a jittered backoff, so concurrent payments on a hot seller do not spin. */
+const TRANSACTION_ATTEMPTS = 40
 
 /**
  * The paid transition with everything it implies, as one transaction of document operations:
- * order -> paid, reserved stock -> sold, the buyer's statistics and score, the seller's
- * attribution. A conflict with a concurrent delivery makes the SDK rerun it; the rerun reads
- * the order paid and stops.
+ * order -> paid, the buyer's statistics and score, the seller's attribution (the reserved stock
+ * then becomes sold by moveHeldToSold, conditional on the order's hold). A conflict with a
+ * concurrent delivery reruns it after a short random wait; the rerun reads the order paid and stops.
  */
 async function recordPaidOrder(note: PaymentNotice, model: ValueModel): Promise<Outcome> {
   const db = cloudApp().database()
+  for (let attempt = 1; ; attempt++) {
+    try {
+      // times = 0: one attempt; the retry with backoff is here
+      return await db.runTransaction((t: any) => paidTransition(t, db, note, model), 0)
+    } catch (err) {
+      if (!isConflict(err) || attempt >= TRANSACTION_ATTEMPTS) throw err
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(2 ** attempt, 50)))
+    }
+  }
+}
+
+async function paidTransition(t: any, db: any, note: PaymentNotice, model: ValueModel): Promise<Outcome> {
   const _ = db.command
-  return db.runTransaction(async (t: any): Promise<Outcome> => {
-    const order = (await t.collection('orders').doc(note.outTradeNo).get()).data as OrderDoc | null | undefined
-    if (!order) return { kind: 'refused', errcode: REFUSED.order, errmsg: 'unknown order' }
-    if (note.totalFee !== order.totalFen) return { kind: 'refused', errcode: REFUSED.amount, errmsg: 'amount does not match the order' }
-    if (order.transactionId === note.transactionId || order.lateRefund?.transactionId === note.transactionId) return { kind: 'duplicate' }
-    if (order.status === 'cancelled') return { kind: 'refund', order }
-    if (order.status !== 'pending_payment') return { kind: 'refused', errcode: REFUSED.order, errmsg: `order is ${order.status} with another payment` }
-    assertTransition(order.status, 'paid')
-    const paidAt = new Date()
-    const day = storeDayOf(paidAt, model.timeZone)
-    await t.collection('orders').doc(order._id).update({ status: 'paid', paidAt, transactionId: note.transactionId, stockHeld: false })
-    for (const line of order.lines) {
-      await t.collection('products').doc(line.productId).update({ reserved: _.inc(-line.quantity), sold: _.inc(line.quantity), holds: _.pull({ holdId: order.holdId }) })
-    }
-    const customer = (await t.collection('customers').doc(order._openid).get()).data as CustomerDoc | null | undefined
-    const previous = customer?.stats ?? null
-    // Payments are recorded on the store day they are processed, which never goes back, so the
-    // incremental update applies (a payment processed on an earlier day than the last, across midnight, counts on that last day).
-    const recordDay = previous && dayNumber(previous.lastPurchaseDay) > dayNumber(day) ? previous.lastPurchaseDay : day
-    const stats = recordPurchaseDay(previous, order._openid, recordDay, order.totalFen)
-    const score = scoreCustomer(stats, model, day)
-    const purchase = { stats, score, paidOrders: _.inc(1), spendFen: _.inc(order.totalFen), lastPaidAt: paidAt }
-    if (customer) await t.collection('customers').doc(order._openid).update(purchase)
-    else await t.collection('customers').doc(order._openid).set({ stats, score, paidOrders: 1, spendFen: order.totalFen, lastPaidAt: paidAt, createdAt: paidAt })
-    if (order.sellerId) {
-      // Attribution goes to the seller snapshotted on the order at creation; a seller record
-      // that no longer exists is not recreated here.
-      const seller = (await t.collection('sellers').doc(order.sellerId).get()).data
-      if (seller) await t.collection('sellers').doc(order.sellerId).update({ attributedOrders: _.inc(1), attributedRevenueFen: _.inc(order.totalFen), lastAttributedAt: paidAt })
-    }
-    return { kind: 'paid' }
-  }, 30)
+  const order = (await t.collection('orders').doc(note.outTradeNo).get()).data as OrderDoc | null | undefined
+  if (!order) return { kind: 'refused', errcode: REFUSED.order, errmsg: 'unknown order' }
+  if (note.totalFee !== order.totalFen) return { kind: 'refused', errcode: REFUSED.amount, errmsg: 'amount does not match the order' }
+  if (order.transactionId === note.transactionId || order.lateRefund?.transactionId === note.transactionId) return { kind: 'duplicate', order }
+  if (order.status === 'cancelled') return { kind: 'refund', order }
+  if (order.status !== 'pending_payment') return { kind: 'refused', errcode: REFUSED.order, errmsg: `order is ${order.status} with another payment` }
+  assertTransition(order.status, 'paid')
+  const paidAt = new Date()
+  const day = storeDayOf(paidAt, model.timeZone)
+  // stockHeld stays true until moveHeldToSold has moved the hold to sold
+  await t.collection('orders').doc(order._id).update({ status: 'paid', paidAt, transactionId: note.transactionId })
+  const customer = (await t.collection('customers').doc(order._openid).get()).data as CustomerDoc | null | undefined
+  const previous = customer?.stats ?? null
+  // Payments are recorded on the store day they are processed, which never goes back, so the
+  // incremental update applies (a payment processed on an earlier day than the last, across midnight, counts on that last day).
+  const recordDay = previous && dayNumber(previous.lastPurchaseDay) > dayNumber(day) ? previous.lastPurchaseDay : day
+  const stats = recordPurchaseDay(previous, order._openid, recordDay, order.totalFen)
+  const score = scoreCustomer(stats, model, day)
+  const purchase = { stats, score, paidOrders: _.inc(1), spendFen: _.inc(order.totalFen), lastPaidAt: paidAt }
+  if (customer) await t.collection('customers').doc(order._openid).update(purchase)
+  else await t.collection('customers').doc(order._openid).set({ stats, score, paidOrders: 1, spendFen: order.totalFen, lastPaidAt: paidAt, createdAt: paidAt })
+  if (order.sellerId) {
+    // Attribution goes to the seller snapshotted on the order at creation; a seller record
+    // that no longer exists is not recreated here.
+    // The seller document is hot (all its customers pay concurrently): its existence is read
+    // outside the transaction (sellers are never deleted) and its write comes last, so the
+    // transaction holds it only for the write and the commit.
+    const seller = ((await db.collection('sellers').doc(order.sellerId).field({ _id: true }).get()).data as unknown[])[0]
+    if (seller) await t.collection('sellers').doc(order.sellerId).update({ attributedOrders: _.inc(1), attributedRevenueFen: _.inc(order.totalFen), lastAttributedAt: paidAt })
+  }
+  return { kind: 'paid', order }
 }
 
 /**
@@ -131,6 +147,8 @@ export async function settlePayment(note: PaymentNotice, label = 'payment'): Pro
     switch (outcome.kind) {
       case 'paid':
       case 'duplicate':
+        // a delivery after a crash between the transaction and the move finishes the move
+        if (outcome.order.status !== 'cancelled' && (outcome.kind === 'paid' || outcome.order.stockHeld)) await moveHeldToSold(cloudApp().database(), outcome.order)
         return answer(0, 'OK')
       case 'refund':
         return await refundLatePayment(outcome.order, note)

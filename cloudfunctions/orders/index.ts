@@ -7,7 +7,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import { z } from 'zod'
 import { callerOf, cloudApp, type FunctionContext } from '../../backend/cloud'
 import { action, defineFunction, DomainError } from '../../backend/handler'
-import { cancelUnpaidOrder, closePayment, orderView, releaseLines, releaseOrderStock, releaseStock, reserveStock, type OrderDoc, type StockHold } from '../../backend/orders'
+import { cancelUnpaidOrder, closePayment, moveHeldToSold, orderView, releaseLines, releaseOrderStock, releaseStock, reserveStock, type OrderDoc, type StockHold } from '../../backend/orders'
 import { settlePayment } from '../../backend/paid-order'
 import { nonceStr, payEnvId, paySucceeded, paymentGateway, subMchId } from '../../backend/payment'
 import { assertTransition, mergeLines, PricingError, quoteOrder, shippingRuleFrom, type PricedProduct } from '../../domain/order'
@@ -268,6 +268,12 @@ async function releaseStrandedStock(): Promise<number> {
     await releaseOrderStock(db(), order)
     recovered++
   }
+  // paid orders whose reserved units the payment callback did not get to move to sold
+  const { data: unsold } = await db().collection('orders').where({ stockHeld: true, status: _.nin(['pending_payment', 'cancelled']) }).limit(EXPIRY_BATCH).field({ _id: true, lines: true, holdId: true }).get()
+  for (const order of unsold as Array<Pick<OrderDoc, '_id' | 'lines' | 'holdId'>>) {
+    await moveHeldToSold(db(), order)
+    recovered++
+  }
   const cutoff = new Date(Date.now() - STRANDED_AFTER_MS)
   const { data: products } = await db().collection('products').where({ 'holds.at': _.lte(cutoff) }).limit(EXPIRY_BATCH).field({ holds: true }).get()
   for (const product of products as Array<{ _id: string; holds: StockHold[] }>) {
@@ -276,6 +282,12 @@ async function releaseStrandedStock(): Promise<number> {
       // An unpaid order's own hold is the expiry's to release; any other old hold (an attempt
       // that lost or died, an order cancelled or gone) is released here.
       if (order && order.status === 'pending_payment' && order.holdId === hold.holdId) continue
+      if (order && order.status !== 'cancelled' && order.holdId === hold.holdId) {
+        // a paid order's own hold: its units are sold, not returned
+        await moveHeldToSold(db(), order)
+        recovered++
+        continue
+      }
       if (await releaseStock(db(), product._id, hold.quantity, hold.holdId)) recovered++
     }
   }
