@@ -13,8 +13,8 @@ import tcb from '@cloudbase/node-sdk'
  *
  * What a restart recovers (backend/orders.ts, the `orders` timer): unpaid orders past expiry are
  * closed and cancelled, their stock released; a cancelled order still holding stock is
- * released; holds no unpaid order owns (a create killed between reserving and writing its
- * order) go back to stock. The simulated WeChat Pay keeps its payments in memory, so a
+ * released; a paid order whose held units were not yet moved to sold has them moved; holds
+ * no unpaid order owns (a create killed between reserving and writing its order) go back to stock. The simulated WeChat Pay keeps its payments in memory, so a
  * payment confirmed but not yet settled when the server died is forgotten with it: its order
  * is cancelled by the timer like any unpaid one (on CloudBase queryOrder would settle it).
  */
