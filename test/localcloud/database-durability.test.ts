@@ -1,55 +1,14 @@
-import { spawn, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import BetterSqlite3 from 'better-sqlite3'
-import tcb from '@cloudbase/node-sdk'
+import { exited, serverDb as sdk, startServerProcess as startServer } from '../helpers/server-process'
 
 /**
  * The local cloud as `npm start` runs it, in its own process: committed writes survive a
  * restart, and a kill -9 in the middle of a stream of writes leaves a consistent database
  * holding every acknowledged write and no half of a batch.
  */
-
-const ROOT = path.resolve(__dirname, '../..')
-
-interface Running {
-  child: ChildProcess
-  url: string
-}
-
-function startServer(dataDir: string): Promise<Running> {
-  // node with tsx's loader, not the tsx CLI: one process, so SIGKILL really kills the server
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'localcloud/main.ts')], {
-    cwd: ROOT,
-    env: { ...process.env, PORT: '0', DATA_DIR: dataDir, LOCAL_SEED: '0', LOCAL_TIMERS: '0' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  return new Promise((resolve, reject) => {
-    let out = ''
-    const timer = setTimeout(() => reject(new Error(`local cloud did not start: ${out}`)), 30_000)
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString()
-      const m = /Local cloud ready at (http:\/\/127\.0\.0\.1:\d+)/.exec(out)
-      if (m) {
-        clearTimeout(timer)
-        resolve({ child, url: m[1] })
-      }
-    })
-    child.stderr!.on('data', (chunk: Buffer) => (out += chunk.toString()))
-    child.on('exit', (code) => reject(new Error(`local cloud exited with ${code}: ${out}`)))
-  })
-}
-
-function sdk(url: string) {
-  process.env.TENCENTCLOUD = 'true'
-  // The SDK arms a 3 s "slow request" warning per database call and clears it only on success;
-  // the writes cut off by kill -9 would log it after the test has ended.
-  process.env.SILENCE = 'true'
-  return tcb.init({ env: 'local', secretId: 'local', secretKey: 'local', serviceUrl: `${url}/admin`, timeout: 10_000 }).database()
-}
-
-const exited = (child: ChildProcess) => new Promise<number | null>((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code))))
 
 let dataDir: string
 beforeEach(() => {

@@ -1,8 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import tcb from '@cloudbase/node-sdk'
+import { exited, serverDb as sdk, startServerProcess as startServer } from '../helpers/server-process'
 
 /**
  * kill -9 of the local cloud (run as `npm start` runs it, in its own process) while purchases
@@ -19,7 +19,6 @@ import tcb from '@cloudbase/node-sdk'
  * is cancelled by the timer like any unpaid one (on CloudBase queryOrder would settle it).
  */
 
-const ROOT = path.resolve(__dirname, '../..')
 const PRODUCTS = [
   { _id: 'p-crash-tea', name: 'crash tea', priceFen: 1990, stock: 600 },
   { _id: 'p-crash-nuts', name: 'crash nuts', priceFen: 3550, stock: 600 },
@@ -33,42 +32,6 @@ const BOUND = new Set(BUYERS.filter((_, i) => i % 2 === 0))
 /** Acknowledged creates before the kill. */
 const KILL_AFTER = 120
 
-interface Running {
-  child: ChildProcess
-  url: string
-}
-
-function startServer(dataDir: string, timers: boolean): Promise<Running> {
-  // node with tsx's loader, not the tsx CLI: one process, so SIGKILL really kills the server (and its function workers)
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'localcloud/main.ts')], {
-    cwd: ROOT,
-    env: { ...process.env, PORT: '0', DATA_DIR: dataDir, LOCAL_SEED: '0', LOCAL_TIMERS: timers ? '1' : '0' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  return new Promise((resolve, reject) => {
-    let out = ''
-    const timer = setTimeout(() => reject(new Error(`local cloud did not start: ${out}`)), 30_000)
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString()
-      const m = /Local cloud ready at (http:\/\/127\.0\.0\.1:\d+)/.exec(out)
-      if (m) {
-        clearTimeout(timer)
-        resolve({ child, url: m[1] })
-      }
-    })
-    child.stderr!.on('data', (chunk: Buffer) => (out += chunk.toString()))
-    child.on('exit', (code) => reject(new Error(`local cloud exited with ${code}: ${out}`)))
-  })
-}
-
-function sdk(url: string) {
-  process.env.TENCENTCLOUD = 'true'
-  // The SDK arms a 3 s "slow request" warning per call, cleared only on success; calls cut off by kill -9 would log after the test.
-  process.env.SILENCE = 'true'
-  return tcb.init({ env: 'local', secretId: 'local', secretKey: 'local', serviceUrl: `${url}/admin`, timeout: 10_000 }).database()
-}
-
-const exited = (child: ChildProcess) => new Promise<number | null>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code))))
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 async function post(url: string, body: unknown, openid?: string): Promise<{ status: number; json: any }> {
@@ -108,7 +71,7 @@ afterEach(async () => {
 })
 
 test('kill -9 with purchases in flight, restart, expiry run: stock, orders and recorded spend all add up', async () => {
-  const first = await startServer(dataDir, false)
+  const first = await startServer(dataDir, { timers: false })
   servers.push(first.child)
   const db1 = sdk(first.url)
   for (const { _id, ...p } of PRODUCTS) await db1.collection('products').doc(_id).set({ ...p, onSale: true, reserved: 0, sold: 0, holds: [] })
@@ -201,7 +164,7 @@ test('kill -9 with purchases in flight, restart, expiry run: stock, orders and r
 
   // restart on the same data, with timers; move the clock past expiry and past the stranded-hold
   // horizon, so the `orders` timer fires and recovers what the crash left
-  const second = await startServer(dataDir, true)
+  const second = await startServer(dataDir, { timers: true })
   servers.push(second.child)
   const db2 = sdk(second.url)
   const settle = async () => {
