@@ -13,6 +13,7 @@ import { EJSON } from 'bson'
 import tcb from '@cloudbase/node-sdk'
 import { startLocalCloud } from '../localcloud'
 import type { DatabaseModule } from '../localcloud/db/module'
+import { percentile, round as roundTo } from './figures'
 
 const DOCS = Number(process.env.BENCH_DOCS ?? 100_000)
 const BATCH = 1000
@@ -29,12 +30,7 @@ const makeDoc = (i: number) => ({
   createdAt: new Date(Date.UTC(2026, 0, 1) + i * 1000),
 })
 
-function percentile(samples: number[], p: number): number {
-  const sorted = [...samples].sort((a, b) => a - b)
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]
-}
-
-const round = (n: number, digits = 4) => Number(n.toFixed(digits))
+const round = (n: number, digits = 4) => roundTo(n, digits)
 
 async function main(): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-db-'))

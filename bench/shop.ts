@@ -12,6 +12,7 @@ import { performance } from 'node:perf_hooks'
 import tcb from '@cloudbase/node-sdk'
 import { startLocalCloud } from '../localcloud'
 import { REPO_ROOT } from '../localcloud/config'
+import { percentile, round as roundTo } from './figures'
 
 const PURCHASES = Number(process.env.BENCH_PURCHASES ?? 2000)
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 24)
@@ -22,12 +23,7 @@ const PAGE_QUERIES = Number(process.env.BENCH_PAGE_QUERIES ?? 200)
 const SELLER_ID = 's_bench'
 const SELLER_OPENID = 'o-bench-seller'
 
-function percentile(samples: number[], p: number): number {
-  const sorted = [...samples].sort((a, b) => a - b)
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]
-}
-
-const round = (n: number, digits = 3) => Number(n.toFixed(digits))
+const round = (n: number, digits = 3) => roundTo(n, digits)
 
 async function post(url: string, body: unknown, openid?: string): Promise<any> {
   const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(openid ? { 'x-wx-openid': openid } : {}) }, body: JSON.stringify(body) })
