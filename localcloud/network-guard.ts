@@ -119,17 +119,20 @@ export function installNetworkGuard(originName = 'server'): void {
     return (realConnect as (...a: unknown[]) => net.Socket).apply(this, args)
   } as typeof net.Socket.prototype.connect
 
-  const realLookup = dns.lookup
-  const guardedLookup = function (this: unknown, hostname: string, ...rest: unknown[]) {
-    if (!isLoopbackHost(hostname)) {
-      const error = record({ host: String(hostname), via: 'dns.lookup' })
-      const callback = lookupCallback(rest)
-      if (callback) process.nextTick(() => callback(error))
-      else throw error
-      return undefined
+  /** A callback-style dns function that refuses (and records) any name that is not loopback. */
+  const refuseOffBox = (real: unknown, via: 'dns.lookup' | 'dns.resolve') =>
+    function (this: unknown, hostname: string, ...rest: unknown[]) {
+      if (!isLoopbackHost(hostname)) {
+        const error = record({ host: String(hostname), via })
+        const callback = lookupCallback(rest)
+        if (callback) process.nextTick(() => callback(error))
+        else throw error
+        return undefined
+      }
+      return (real as (...a: unknown[]) => unknown).call(this, hostname, ...rest)
     }
-    return (realLookup as (...a: unknown[]) => unknown).call(this, hostname, ...rest)
-  }
+
+  const guardedLookup = refuseOffBox(dns.lookup, 'dns.lookup')
   // util.promisify(dns.lookup) must keep resolving to {address, family}, through the guard.
   Object.defineProperty(guardedLookup, promisify.custom, { value: (hostname: string, options?: dns.LookupOptions) => dns.promises.lookup(hostname, options ?? {}) })
   dns.lookup = guardedLookup as typeof dns.lookup
@@ -146,16 +149,7 @@ export function installNetworkGuard(originName = 'server'): void {
   for (const name of Object.keys(resolvers).filter((key) => key.startsWith('resolve') || key === 'reverse')) {
     const real = resolvers[name]
     if (typeof real !== 'function') continue
-    resolvers[name] = function (this: unknown, hostname: string, ...rest: unknown[]) {
-      if (!isLoopbackHost(hostname)) {
-        const error = record({ host: String(hostname), via: 'dns.resolve' })
-        const callback = lookupCallback(rest)
-        if (callback) process.nextTick(() => callback(error))
-        else throw error
-        return undefined
-      }
-      return (real as (...a: unknown[]) => unknown).call(this, hostname, ...rest)
-    }
+    resolvers[name] = refuseOffBox(real, 'dns.resolve')
   }
   for (const name of Object.keys(promiseResolvers).filter((key) => key.startsWith('resolve') || key === 'reverse')) {
     const real = promiseResolvers[name]
