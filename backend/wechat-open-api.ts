@@ -17,9 +17,23 @@ export interface UnlimitedCodeRequest {
   width?: number
 }
 
+/** One cloudID's open data: `data` when WeChat vouches for it, else an error. */
+export interface OpenDataEntry {
+  cloudID: string
+  data?: unknown
+  errCode?: number
+  errMsg?: string
+}
+
 export interface WeChatOpenApi {
   /** `wxacode.getUnlimited`: the PNG bytes of a mini program code that opens `page` with `scene`. */
   getUnlimitedCode(request: UnlimitedCodeRequest): Promise<Buffer>
+  /**
+   * `cloud.getOpenData`: the open data behind cloudIDs the mini program obtained (e.g. a group's
+   * openGId from `wx.getGroupEnterInfo`), one entry per id in order. Only the platform can
+   * resolve a cloudID, so the data cannot be forged by the client.
+   */
+  getOpenData(cloudIds: string[]): Promise<OpenDataEntry[]>
 }
 
 /** Production: CloudBase's cloud call through wx-server-sdk, required on first use. */
@@ -44,6 +58,10 @@ class CloudCallOpenApi implements WeChatOpenApi {
     if (result?.errCode) throw new Error(`wxacode.getUnlimited failed: ${result.errCode} ${result.errMsg ?? ''}`)
     return Buffer.from(result.buffer)
   }
+  async getOpenData(cloudIds: string[]): Promise<OpenDataEntry[]> {
+    const result = await this.sdk().getOpenData({ list: cloudIds })
+    return (result?.list ?? []) as OpenDataEntry[]
+  }
 }
 
 /**
@@ -58,6 +76,16 @@ class LocalOpenApi implements WeChatOpenApi {
       margin: 2,
       errorCorrectionLevel: 'M',
     })
+  }
+  /** The local cloud's simulated WeChat side issued the cloudIDs (localcloud/open-data/) and resolves them. */
+  async getOpenData(cloudIds: string[]): Promise<OpenDataEntry[]> {
+    const res = await fetch(`${(process.env.LOCAL_CLOUD_URL ?? '').replace(/\/$/, '')}/_local/open-data/resolve`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ list: cloudIds }),
+    })
+    if (!res.ok) throw new Error(`local open data: HTTP ${res.status} ${await res.text()}`)
+    return ((await res.json()) as { list: OpenDataEntry[] }).list
   }
 }
 

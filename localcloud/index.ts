@@ -3,6 +3,7 @@ import { REPO_ROOT, type LocalCloudSettings } from './config'
 import { DatabaseModule } from './db/module'
 import { FunctionsModule } from './functions/module'
 import { installNetworkGuard } from './network-guard'
+import { OpenDataModule } from './open-data/module'
 import { PayModule } from './pay/module'
 import { LocalCloud } from './server'
 import { StorageModule } from './storage/module'
@@ -33,6 +34,7 @@ export async function startLocalCloud(options: StartOptions = {}): Promise<Local
     .use(new StorageModule({ dataDir }))
     .use(new FunctionsModule({ functionsDir: options.functionsDir ?? path.join(REPO_ROOT, 'cloudfunctions'), timers: options.timers ?? true }))
     .use(new PayModule())
+    .use(new OpenDataModule())
   await cloud.start()
   return cloud
 }

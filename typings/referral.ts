@@ -11,17 +11,6 @@ export type SellerStatus = 'active' | 'pending'
 /** Why an open bound nobody (see domain/referral/binding.ts). */
 export type NoBindingReason = 'anonymous' | 'noCreditableSeller' | 'selfReferral' | 'loop' | 'alreadyBound' | 'keptExisting' | 'unknownCode'
 
-/**
- * A group card's group id. In production the page passes `wx.cloud.CloudID(cloudID)` from
- * `wx.getGroupEnterInfo`, and CloudBase replaces it in the event with
- * `{ cloudID, data: { openGId } }`; that resolved form is what the function reads. Locally (and
- * in tests) the same shape may be written by hand: `{ cloudID: 'local', data: { openGId: 'G...' } }`.
- */
-export interface ResolvedGroupCloudId {
-  cloudID: string
-  data: { openGId: string }
-}
-
 export interface ReferralSettings {
   mode: BindingMode
   /** Days a first-touch binding is protected (`firstTouchWindow`), 1-365; default 30. */
@@ -63,7 +52,12 @@ export interface ReferralApi {
       ref?: string
       scene?: string
       productId?: string
-      group?: ResolvedGroupCloudId
+      /**
+       * A group card's cloudID (`wx.getGroupEnterInfo` with the launch shareTicket). The function
+       * resolves it through the platform (`cloud.getOpenData`); one that does not resolve records
+       * the open without a group.
+       */
+      groupCloudId?: string
     }
     /** `sellerId`: the seller the caller is bound to after this open; `reason`: why it bound nobody. */
     response: { openId: string; channel: ShareChannel; bound: boolean; sellerId?: string; reason?: NoBindingReason }

@@ -36,8 +36,26 @@ const shortCode = z.string().regex(/^[0-9A-Za-z]{4,16}$/)
 const productId = z.string().regex(/^[0-9A-Za-z_-]{1,23}$/)
 const openKey = z.string().regex(/^[0-9A-Za-z_-]{8,64}$/)
 const sceneValue = z.number().int().min(1000).max(9999)
-/** A group card's `wx.cloud.CloudID`, as CloudBase resolves it into the event (typings/referral.ts). */
-const groupCloudId = z.object({ cloudID: z.string().min(1).max(512), data: z.object({ openGId: z.string().regex(/^[0-9A-Za-z_-]{1,64}$/) }).passthrough() }).passthrough()
+/** A group card's cloudID from `wx.getGroupEnterInfo`; only the platform resolves it to the group (groupOf). */
+const groupCloudId = z.string().regex(/^[0-9A-Za-z_-]{1,512}$/)
+const openGId = z.string().regex(/^[0-9A-Za-z_-]{1,64}$/)
+
+/**
+ * The group a card was opened in, from its cloudID through the platform (cloud.getOpenData), never
+ * from the event: a cloudID that does not resolve (expired, forged) records the open without a group.
+ */
+async function groupOf(cloudId: string | undefined): Promise<string | undefined> {
+  if (cloudId === undefined) return undefined
+  try {
+    const [entry] = await wechatOpenApi().getOpenData([cloudId])
+    const parsed = openGId.safeParse((entry?.data as { openGId?: unknown } | undefined)?.openGId)
+    if (parsed.success) return parsed.data
+    console.warn(`group cloudID did not resolve: ${entry?.errCode ?? ''} ${entry?.errMsg ?? ''}`)
+  } catch (err) {
+    console.warn('getOpenData failed; the open is recorded without its group', err)
+  }
+  return undefined
+}
 
 interface ProductDoc {
   _id: string
@@ -59,7 +77,7 @@ export const main = defineFunction('referral', {
   /** Records a share open once per open key and binds the opener by the store's rule (nobody without an openid). */
   recordOpen: action({
     schema: z
-      .object({ openKey, sceneValue, ref: shortCode.optional(), scene: z.string().min(1).max(32).optional(), productId: productId.optional(), group: groupCloudId.optional() })
+      .object({ openKey, sceneValue, ref: shortCode.optional(), scene: z.string().min(1).max(32).optional(), productId: productId.optional(), groupCloudId: groupCloudId.optional() })
       .strict()
       .refine((d) => (d.ref === undefined) !== (d.scene === undefined), 'give the sharer as exactly one of ref or scene'),
     run: async ({ data, caller }): Promise<ResponseOf<'referral', 'recordOpen'>> => {
@@ -72,7 +90,7 @@ export const main = defineFunction('referral', {
         code,
         sceneValue: data.sceneValue,
         channel,
-        groupId: data.group?.data.openGId,
+        groupId: await groupOf(data.groupCloudId),
         productId: data.productId ?? fromScene?.productId,
       })
       if (!outcome) return { openId: '', channel, bound: false, reason: 'unknownCode' }

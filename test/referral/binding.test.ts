@@ -149,12 +149,26 @@ describe('where the open came from', () => {
     expect(await doc(t, 'shareOpens', opened.openId)).toMatchObject({ productId: 'p-walnut', code: ZHOU.code })
   })
 
-  test('a group card records the group id resolved from its CloudID', async () => {
+  test('a group card records the group id the platform resolves from its cloudID', async () => {
+    // what wx.getGroupEnterInfo hands the page on WeChat; the local cloud plays WeChat's side
+    const { cloudID } = await (await fetch(`${t.url}/_local/open-data`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ data: { openGId: 'G-tea-lovers' } }) })).json()
     const shopper = newShopper()
-    const group = { cloudID: 'local', data: { openGId: 'G-tea-lovers' } }
-    const opened = expectOk(await openShare(t, shopper, LIN.code, 1044, { group }))
+    const opened = expectOk(await openShare(t, shopper, LIN.code, 1044, { groupCloudId: cloudID }))
     expect(await doc(t, 'shareOpens', opened.openId)).toMatchObject({ groupId: 'G-tea-lovers', channel: 'group' })
     expect(await doc(t, 'customers', shopper)).toMatchObject({ bindingSource: { code: LIN.code, scene: 1044, groupId: 'G-tea-lovers' } })
+  })
+
+  test('a cloudID the platform does not vouch for (forged or expired) records the open without a group', async () => {
+    const { cloudID } = await (await fetch(`${t.url}/_local/open-data`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ data: { openGId: 'G-old' } }) })).json()
+    t.cloud.clock.advance(5 * 60_000 + 1)
+    for (const groupCloudId of ['forged_G-admins', cloudID]) {
+      const shopper = newShopper()
+      const opened = expectOk(await openShare(t, shopper, LIN.code, 1044, { groupCloudId }))
+      expect(opened).toMatchObject({ bound: true, channel: 'group' })
+      const record = await doc(t, 'shareOpens', opened.openId)
+      expect(record.groupId).toBeUndefined()
+      expect((await doc(t, 'customers', shopper)).bindingSource.groupId).toBeUndefined()
+    }
   })
 
   test('an unknown code writes nothing and binds nobody', async () => {
