@@ -41,7 +41,7 @@ describe('the demo catalogue', () => {
     const fileIds = data.flatMap((p: any) => p.images)
     expect(fileIds.length).toBe(data.length)
     for (const fileID of fileIds) {
-      const { fileContent } = await t.app.downloadFile({ fileID })
+      const fileContent = (await t.app.downloadFile({ fileID })).fileContent as Buffer
       expect(fileContent.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))
       expect(fileContent.length).toBeGreaterThan(1000)
     }
