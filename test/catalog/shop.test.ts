@@ -131,6 +131,10 @@ describe('listing many products', () => {
     expect(plan({ onSale: true, sort: { $gt: 3 } }, [['sort', 1], ['_id', 1]])).toMatchObject({ kind: 'index', index: { name: 'onSale_sort_id' }, ordered: true })
     expect(plan({ onSale: true, categoryId: 'cat-gen', sort: { $gt: 3 } }, [['sort', 1], ['_id', 1]])).toMatchObject({ kind: 'index', index: { name: 'category_onSale_sort_id' }, ordered: true })
     expect(plan({ onSale: true, categoryId: 'cat-gen', sort: 3, _id: { $gt: 'g' } }, [['_id', 1]])).toMatchObject({ kind: 'index', index: { name: 'category_onSale_sort_id' }, ordered: true })
+    // the owner's list of every product
+    expect(plan({}, [['sort', 1], ['_id', 1]])).toMatchObject({ kind: 'index', index: { name: 'sort_id' }, ordered: true })
+    expect(plan({ sort: { $gt: 3 } }, [['sort', 1], ['_id', 1]])).toMatchObject({ kind: 'index', index: { name: 'sort_id' }, ordered: true })
+    expect(plan({ sort: 3, _id: { $gt: 'g' } }, [['_id', 1]])).toMatchObject({ kind: 'index', index: { name: 'sort_id' }, ordered: true })
     expect(t.cloud.module<DatabaseModule>('database').store.explain('skus', { productId: { $in: ['a', 'b'] } }, [['productId', 1], ['sort', 1]])).toMatchObject({ kind: 'index', index: { name: 'productId_sort' } })
   })
 
