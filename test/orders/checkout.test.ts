@@ -150,7 +150,7 @@ describe('create', () => {
     expect(minStock).toBeGreaterThanOrEqual(0)
     const { total } = await t.db.collection('orders').where({ 'lines.productId': 'p-last10' }).count()
     expect(total).toBe(10)
-  })
+  }, 30_000)
 })
 
 describe('cancel, list and detail', () => {
@@ -232,5 +232,5 @@ describe('stock under a mixed workload', () => {
     const { data: paid } = await t.db.collection('orders').where({ 'lines.productId': 'p-mixed', status: 'paid' }).get()
     expect(p.sold ?? 0).toBe(paid.reduce((n: number, o: any) => n + o.lines[0].quantity, 0))
     expect(p.stock + (p.sold ?? 0)).toBe(40)
-  })
+  }, 30_000)
 })
