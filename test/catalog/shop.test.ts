@@ -1,6 +1,10 @@
 /** The shopper's catalogue through the real `catalog` function, without an identity (Moments single-page mode). */
 import fc from 'fast-check'
+import path from 'node:path'
+import { SEED_IMAGES_PREFIX } from '../../localcloud'
+import { REPO_ROOT } from '../../localcloud/config'
 import type { DatabaseModule } from '../../localcloud/db/module'
+import type { StorageModule } from '../../localcloud/storage/module'
 import { startTestCloud, type TestCloud } from '../helpers/local-cloud'
 import { ordersAs, requestId } from '../orders/helpers'
 import { catalogAs, configureOwner, expectOk, walkProducts } from './helpers'
@@ -48,6 +52,8 @@ describe('the demo catalogue', () => {
     const { fileList } = await t.app.getTempFileURL({ fileList: fileIds.slice(0, 1) })
     const res = await fetch(fileList[0].tempFileURL)
     expect(res.headers.get('content-type')).toBe('image/png')
+    // seeding again (a restart) finds them there and writes nothing
+    expect(await t.cloud.module<StorageModule>('storage').seedFiles(path.join(REPO_ROOT, 'database/seed/images'), SEED_IMAGES_PREFIX)).toEqual([])
   })
 
   test('a product whose SKUs on sale have no stock left is sold out; stock back, it is not', async () => {
