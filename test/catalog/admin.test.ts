@@ -163,6 +163,33 @@ describe('products and SKUs', () => {
   })
 })
 
+describe('retiring a SKU while buyers reserve it', () => {
+  test('either the SKU is deleted and no order holds it, or it is kept off sale with every unit accounted for', async () => {
+    const { product } = expectOk<any>(await owner()('admin.createProduct', { requestId: requestId(), product: honeyDraft({ name: '荆条蜜', skus: [
+      { specValues: ['500g'], priceFen: 5800, stock: 20, onSale: true },
+      { specValues: ['1kg'], priceFen: 9800, stock: 20, onSale: true },
+    ] }) }))
+    const retired = product.skus.find((s: any) => s.spec === '500g')._id
+    const buys = Array.from({ length: 16 }, (_, i) => ordersAs(t, `o-race-${i}`)('create', { requestId: requestId(), lines: [{ skuId: retired, quantity: 1 }] }))
+    const save = owner()('admin.updateProduct', { productId: product._id, product: honeyDraft({ name: '荆条蜜', skus: [{ specValues: ['1kg'], priceFen: 9800, onSale: true }] }) })
+    const [saved, ...answers] = await Promise.all([save, ...buys])
+    const codes = answers.map((a: any) => (a.ok ? 'OK' : a.code))
+    expect(codes).not.toContain('INTERNAL')
+    const ok = answers.filter((a: any) => a.ok).map((a: any) => a.data.order._id)
+    const left = await sku(t, retired)
+    if (left === undefined) {
+      expect(ok).toEqual([])
+      expect(expectOk<any>(saved).keptOffSale).toEqual([])
+    } else {
+      expect(expectOk<any>(saved).keptOffSale).toEqual([retired])
+      expect(left).toMatchObject({ onSale: false, reserved: ok.length, stock: 20 - ok.length })
+      expect(left.holds.map((h: any) => h.orderId).sort()).toEqual([...ok].sort())
+    }
+    // nothing can reserve it any more
+    expect((await ordersAs(t, 'o-race-late')('create', { requestId: requestId(), lines: [{ skuId: retired, quantity: 1 }] })).ok).toBe(false)
+  })
+})
+
 describe('stock adjustments', () => {
   test('an adjustment applies once per request id, also when retried concurrently', async () => {
     const id = requestId()
