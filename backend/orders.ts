@@ -1,7 +1,8 @@
 /**
- * Order effects shared by the `orders` and `payCallback` functions: stock reservation and its
- * inverse, cancellation, and the order's client view. Each effect is a conditional
- * single-document update, so a retry or a race never applies it twice.
+ * Order and stock effects shared by the `orders`, `payCallback` and `catalog` functions: stock
+ * reservation and its inverse, the move to sold and its inverse (a return), the owner's stock
+ * adjustments, cancellation, and the order's client view. Stock lives on `skus` documents; each
+ * effect is a conditional single-document update, so a retry or a race never applies it twice.
  */
 import type { OrderLine, OrderStatus, OrderView } from '../typings/orders'
 import type { CloudApp } from './cloud'
@@ -26,9 +27,9 @@ export interface OrderDoc {
   transactionId: string | null
   /** Why it was cancelled: by the buyer, or the expiry timer. */
   cancelReason?: 'buyer' | 'expired'
-  /** True while the order's lines hold reserved stock (products' `holds`): cleared with the move to sold (paid) or after the release (cancelled). */
+  /** True while the order's lines hold reserved stock (SKUs' `holds`): cleared with the move to sold (paid) or after the release (cancelled). */
   stockHeld: boolean
-  /** The products' hold entries of this order (StockHold.holdId). */
+  /** The SKUs' hold entries of this order (StockHold.holdId). */
   holdId: string
   /** A payment that arrived after cancellation, refunded automatically. */
   lateRefund?: { outRefundNo: string; refundFee: number; transactionId: string } | null
@@ -54,7 +55,7 @@ export function orderView(doc: OrderDoc): OrderView {
   }
 }
 
-/** Who holds reserved units of a product: one entry per creation attempt, pushed with the reservation itself. */
+/** Who holds reserved units of a SKU: one entry per creation attempt, pushed with the reservation itself. */
 export interface StockHold {
   /** Unique per creation attempt, so concurrent retries of one order never release each other's units. */
   holdId: string
@@ -63,16 +64,48 @@ export interface StockHold {
   at: Date
 }
 
+/** One keyed stock change on a SKU besides orders (an owner's adjustment, a return), kept so a retry finds it applied. */
+export interface StockLogEntry {
+  /** `adjust:<client request id>` or `return:<returnKey>`. */
+  key: string
+  /** Units added to stock (negative: removed). */
+  delta: number
+  at: Date
+}
+
 /**
- * Reserves `quantity` of a product on sale for an order: stock moves to reserved only if enough
- * is left, and the same single-document update records the order's hold, so the reservation
+ * A SKU as stored in `skus`: what is sold and stocked. `stock` is what can still be bought,
+ * `reserved` what unpaid orders hold (one `holds` entry each), `sold` what paid orders took; a
+ * product without specs has one SKU whose `_id` is the product's.
+ */
+export interface SkuDoc {
+  _id: string
+  productId: string
+  /** One value per product spec name, in the product's `specNames` order ([] without specs). */
+  specValues: string[]
+  /** The label shoppers and order lines show, e.g. '500g / 礼盒' ('' without specs). */
+  spec: string
+  priceFen: number
+  stock: number
+  reserved: number
+  sold: number
+  holds: StockHold[]
+  onSale: boolean
+  /** Display order among the product's SKUs. */
+  sort: number
+  stockLog?: StockLogEntry[]
+}
+
+/**
+ * Reserves `quantity` of a SKU on sale for an order: stock moves to reserved only if enough is
+ * left, and the same single-document update records the order's hold, so the reservation
  * always knows whom it belongs to (atomic, no transaction).
  */
-export async function reserveStock(db: Db, productId: string, quantity: number, hold: Omit<StockHold, 'quantity'>): Promise<boolean> {
+export async function reserveStock(db: Db, skuId: string, quantity: number, hold: Omit<StockHold, 'quantity'>): Promise<boolean> {
   const _ = db.command
   const { updated } = await db
-    .collection('products')
-    .where({ _id: productId, onSale: true, stock: _.gte(quantity) })
+    .collection('skus')
+    .where({ _id: skuId, onSale: true, stock: _.gte(quantity) })
     .update({ stock: _.inc(-quantity), reserved: _.inc(quantity), holds: _.push({ ...hold, quantity } satisfies StockHold) })
   return updated === 1
 }
@@ -81,22 +114,22 @@ export async function reserveStock(db: Db, productId: string, quantity: number, 
  * The inverse of reserveStock: the order's hold goes back to stock, conditional on the hold
  * still being there, so a retry, a concurrent release or a recovery sweep releases it once.
  */
-export async function releaseStock(db: Db, productId: string, quantity: number, holdId: string): Promise<boolean> {
+export async function releaseStock(db: Db, skuId: string, quantity: number, holdId: string): Promise<boolean> {
   const _ = db.command
   const { updated } = await db
-    .collection('products')
-    .where({ _id: productId, 'holds.holdId': holdId })
+    .collection('skus')
+    .where({ _id: skuId, 'holds.holdId': holdId })
     .update({ stock: _.inc(quantity), reserved: _.inc(-quantity), holds: _.pull({ holdId }) })
   return updated === 1
 }
 
-export async function releaseLines(db: Db, holdId: string, lines: ReadonlyArray<{ productId: string; quantity: number }>): Promise<void> {
-  for (const line of lines) await releaseStock(db, line.productId, line.quantity, holdId)
+export async function releaseLines(db: Db, holdId: string, lines: ReadonlyArray<{ skuId: string; quantity: number }>): Promise<void> {
+  for (const line of lines) await releaseStock(db, line.skuId, line.quantity, holdId)
 }
 
 /**
  * The paid order's reserved units become sold: per line one conditional single-document update
- * on the order's hold (like releaseStock), outside the paid transaction, so a hot product's
+ * on the order's hold (like releaseStock), outside the paid transaction, so a hot SKU's
  * concurrent reservations never conflict with it. Then the order stops holding stock. Safe to
  * rerun after a crash at any point (the notification's retry and the orders timer finish it).
  */
@@ -104,11 +137,53 @@ export async function moveHeldToSold(db: Db, order: Pick<OrderDoc, '_id' | 'line
   const _ = db.command
   for (const line of order.lines) {
     await db
-      .collection('products')
-      .where({ _id: line.productId, 'holds.holdId': order.holdId })
+      .collection('skus')
+      .where({ _id: line.skuId, 'holds.holdId': order.holdId })
       .update({ reserved: _.inc(-line.quantity), sold: _.inc(line.quantity), holds: _.pull({ holdId: order.holdId }) })
   }
   await db.collection('orders').where({ _id: order._id, stockHeld: true, status: _.nin(['pending_payment', 'cancelled']) }).update({ stockHeld: false })
+}
+
+/** What a keyed stock change did: applied now, found applied before (a retry), or refused. */
+export type KeyedStockOutcome = 'applied' | 'alreadyApplied' | 'refused'
+
+/**
+ * One keyed change of a SKU's stock, applied at most once per key: a single-document update
+ * conditional on the key not being in the SKU's `stockLog` (and on `guard`), which pushes the
+ * key with the change. A concurrent duplicate matches nothing once the first has landed; a
+ * retry after a lost answer finds its key and answers 'alreadyApplied'.
+ */
+async function applyKeyedStockChange(db: Db, skuId: string, key: string, guard: Record<string, unknown>, change: Record<string, unknown>, delta: number): Promise<KeyedStockOutcome> {
+  const _ = db.command
+  const entry: StockLogEntry = { key, delta, at: new Date() }
+  const { updated } = await db
+    .collection('skus')
+    .where({ _id: skuId, 'stockLog.key': _.neq(key), ...guard })
+    .update({ ...change, stockLog: _.push(entry) })
+  if (updated === 1) return 'applied'
+  const { data } = await db.collection('skus').where({ _id: skuId, 'stockLog.key': key }).field({ _id: true }).get()
+  return data.length > 0 ? 'alreadyApplied' : 'refused'
+}
+
+/**
+ * The inverse of a sale, for refunds whose goods come back: `quantity` sold units of the SKU
+ * return to stock, once per `returnKey` however often (or concurrently) it runs. 'refused' when
+ * the SKU does not exist or has fewer sold units than that.
+ */
+export function returnSoldStock(db: Db, skuId: string, quantity: number, returnKey: string): Promise<KeyedStockOutcome> {
+  if (!Number.isInteger(quantity) || quantity <= 0) throw new RangeError(`a return is a positive whole quantity, got ${quantity}`)
+  const _ = db.command
+  return applyKeyedStockChange(db, skuId, `return:${returnKey}`, { sold: _.gte(quantity) }, { stock: _.inc(quantity), sold: _.inc(-quantity) }, quantity)
+}
+
+/**
+ * The owner's stock adjustment by `delta` units (positive: received, negative: written off),
+ * once per client request id; stock never goes below zero ('refused' then, or for an unknown SKU).
+ */
+export function adjustStock(db: Db, skuId: string, delta: number, requestId: string): Promise<KeyedStockOutcome> {
+  if (!Number.isInteger(delta) || delta === 0) throw new RangeError(`an adjustment is a non-zero whole number, got ${delta}`)
+  const _ = db.command
+  return applyKeyedStockChange(db, skuId, `adjust:${requestId}`, delta < 0 ? { stock: _.gte(-delta) } : {}, { stock: _.inc(delta) }, delta)
 }
 
 export type CloseOutcome = 'closed' | 'paid' | 'unavailable'

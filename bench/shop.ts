@@ -39,7 +39,11 @@ async function main(): Promise<void> {
   try {
     const db = tcb.init({ env: cloud.envId, secretId: 'local', secretKey: 'local', serviceUrl: `${cloud.url}/admin`, timeout: 60_000 }).database()
     const productIds = Array.from({ length: PRODUCTS }, (_, i) => `p-bench-${i}`)
-    for (const id of productIds) await db.collection('products').doc(id).set({ name: `bench tea ${id}`, priceFen: 2990, stock: PURCHASES * 10, reserved: 0, sold: 0, holds: [], onSale: true, sort: 1 })
+    // products without specs: one SKU each, with the product's id, which holds the stock
+    for (const id of productIds) {
+      await db.collection('products').doc(id).set({ name: `bench tea ${id}`, categoryId: 'cat-bench', images: [], specNames: [], onSale: true, sort: 1, minPriceFen: 2990, maxPriceFen: 2990 })
+      await db.collection('skus').doc(id).set({ productId: id, specValues: [], spec: '', priceFen: 2990, stock: PURCHASES * 10, reserved: 0, sold: 0, holds: [], onSale: true, sort: 0 })
+    }
     await db.collection('sellers').doc(SELLER_ID).set({ openid: SELLER_OPENID, shortCode: 'bench', status: 'active', name: 'bench seller' })
     // half the buyers bound to the seller, so the attribution is part of the path
     for (let i = 0; i < BUYERS; i += 2) await db.collection('customers').doc(`o-bench-buyer-${i}`).set({ sellerId: SELLER_ID, boundAt: new Date() })
@@ -47,7 +51,7 @@ async function main(): Promise<void> {
     let redelivered = 0
     const purchase = async (n: number): Promise<void> => {
       const openid = `o-bench-buyer-${n % BUYERS}`
-      const created = await post(`${cloud.url}/functions/orders`, { action: 'create', data: { requestId: `bench-${n}-purchase`, lines: [{ productId: productIds[n % PRODUCTS], quantity: 1 }] } }, openid)
+      const created = await post(`${cloud.url}/functions/orders`, { action: 'create', data: { requestId: `bench-${n}-purchase`, lines: [{ skuId: productIds[n % PRODUCTS], quantity: 1 }] } }, openid)
       if (created.result?.ok !== true) throw new Error(`create: ${JSON.stringify(created)}`)
       const orderId: string = created.result.data.order._id
       if (!created.result.data.payment) {
@@ -98,7 +102,7 @@ async function main(): Promise<void> {
     console.log(`  by action: ${Object.entries(counters.byAction).map(([k, v]) => `${k} ${(v / PURCHASES).toFixed(2)}`).join(', ')}`)
 
     // the books balance after the run
-    const sold = (await db.collection('products').where({ _id: db.command.in(productIds) }).get()).data.reduce((s: number, p: { sold: number }) => s + p.sold, 0)
+    const sold = (await db.collection('skus').where({ _id: db.command.in(productIds) }).get()).data.reduce((s: number, p: { sold: number }) => s + p.sold, 0)
     if (sold !== PURCHASES + 20) throw new Error(`sold ${sold}, expected ${PURCHASES + 20}`)
 
     // My customers: 100k customers bound to one seller, first page by CLV

@@ -10,6 +10,9 @@ import { StorageModule } from './storage/module'
 
 export { LocalCloud } from './server'
 
+/** Where the demo data's images (database/seed/images/*) are put in cloud storage. */
+export const SEED_IMAGES_PREFIX = 'seed/images'
+
 export interface StartOptions extends Partial<LocalCloudSettings> {
   /** An open transaction untouched this long is aborted (CloudBase/MongoDB: 60 s). */
   transactionTimeoutMs?: number
@@ -20,14 +23,16 @@ export interface StartOptions extends Partial<LocalCloudSettings> {
 /** Starts a local cloud: database, storage and functions on one 127.0.0.1 port. */
 export async function startLocalCloud(options: StartOptions = {}): Promise<LocalCloud> {
   const dataDir = options.dataDir ?? path.join(REPO_ROOT, '.data')
+  const databaseDir = options.databaseDir ?? path.join(REPO_ROOT, 'database')
+  const seed = options.seed ?? true
   if (options.networkGuard !== false) installNetworkGuard()
   const cloud = new LocalCloud({ port: options.port ?? 3939, dataDir })
   cloud
     .use(
       new DatabaseModule({
         dataDir,
-        databaseDir: options.databaseDir ?? path.join(REPO_ROOT, 'database'),
-        seed: options.seed ?? true,
+        databaseDir,
+        seed,
         transactionTimeoutMs: options.transactionTimeoutMs,
       }),
     )
@@ -36,5 +41,7 @@ export async function startLocalCloud(options: StartOptions = {}): Promise<Local
     .use(new PayModule())
     .use(new OpenDataModule())
   await cloud.start()
+  // the demo products' images: the seed documents name them as `cloud://<env>.<bucket>/seed/images/<file>`
+  if (seed) await cloud.module<StorageModule>('storage').seedFiles(path.join(databaseDir, 'seed', 'images'), SEED_IMAGES_PREFIX)
   return cloud
 }

@@ -25,10 +25,12 @@ export type ErrorCode =
   | 'FORBIDDEN'
   /** The thing the request names does not exist (or is not visible to the caller). */
   | 'NOT_FOUND'
-  /** Not enough stock for a line (`data.productId`); the loser of a race for the last units gets this. */
+  /** Not enough stock for a line (`data: {productId, skuId}`); the loser of a race for the last units gets this; also an owner's adjustment that would take a SKU's stock below zero (`data.skuId`). */
   | 'OUT_OF_STOCK'
-  /** A product in the request does not exist or is not on sale (`data.productId`). */
+  /** A SKU in the request, or its product, does not exist or is not on sale (`data: {productId, skuId}`; productId '' for an unknown SKU). */
   | 'PRODUCT_UNAVAILABLE'
+  /** What the request would delete is still in use (a category that products are in: `data.categoryIds`). */
+  | 'IN_USE'
   /** No such order among the caller's own. */
   | 'ORDER_NOT_FOUND'
   /** The order's status does not allow the action (e.g. cancelling a paid order, paying an expired one). */

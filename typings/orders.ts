@@ -3,22 +3,27 @@
 /** Where an order is in its life; every change goes through the transition table in domain/order/state.ts. */
 export type OrderStatus = 'pending_payment' | 'paid' | 'shipped' | 'completed' | 'cancelled' | 'refund_requested' | 'refunded'
 
-/** One product and quantity a shopper asks for. */
+/** One SKU and quantity a shopper asks for (a product without specs has one SKU whose id is the product's id). */
 export interface RequestedLine {
-  productId: string
+  skuId: string
   quantity: number
 }
 
 /** One priced line, as snapshotted onto the order when it is created. */
 export interface OrderLine {
   productId: string
+  /** The SKU sold and stocked (`skus/<skuId>`); equals productId for a product without specs. */
+  skuId: string
+  /** The product's name at the time of the order. */
   name: string
-  /** The chosen spec/SKU label ('' for products without specs). */
+  /** The SKU's spec label, e.g. '500g / 礼盒' ('' for products without specs). */
   spec: string
   priceFen: number
   quantity: number
   /** priceFen x quantity. */
   amountFen: number
+  /** The product's cover image (cloud fileID) at the time of the order, when it had one. */
+  image?: string
 }
 
 /** The store's shipping fee rule: a flat fee, free from a threshold of goods value. */

@@ -10,7 +10,8 @@ import { action, defineFunction, DomainError } from '../../backend/handler'
 import { cancelUnpaidOrder, closePayment, moveHeldToSold, orderView, releaseLines, releaseOrderStock, releaseStock, reserveStock, type OrderDoc, type StockHold } from '../../backend/orders'
 import { settlePayment } from '../../backend/paid-order'
 import { nonceStr, payEnvId, paySucceeded, paymentGateway, subMchId } from '../../backend/payment'
-import { assertTransition, mergeLines, PricingError, quoteOrder, shippingRuleFrom, type PricedProduct } from '../../domain/order'
+import { readStoreSettings } from '../../backend/settings'
+import { assertTransition, mergeLines, PricingError, quoteOrder, type PricedProduct, type PricedSku } from '../../domain/order'
 import type { ResponseOf } from '../../typings/api'
 import type { PaymentParams, Quote, RequestedLine } from '../../typings/orders'
 
@@ -23,7 +24,7 @@ const PAY_CALLBACK_FUNCTION = 'payCallback'
 const db = () => cloudApp().database()
 
 const linesSchema = z
-  .array(z.object({ productId: z.string().min(1).max(64), quantity: z.number().int().min(1).max(MAX_QUANTITY) }).strict())
+  .array(z.object({ skuId: z.string().min(1).max(64), quantity: z.number().int().min(1).max(MAX_QUANTITY) }).strict())
   .min(1)
   .max(MAX_LINES)
 const orderIdSchema = z.object({ orderId: z.string().regex(/^[0-9A-Za-z_-]{1,32}$/) }).strict()
@@ -50,18 +51,31 @@ async function myOrder(openid: string, orderId: string): Promise<OrderDoc> {
   return order
 }
 
-/** Prices lines from the products and the store's shipping rule as they are in the database now. */
+const SKU_FIELDS = { productId: true, spec: true, priceFen: true, stock: true, onSale: true } as const
+const PRODUCT_FIELDS = { name: true, onSale: true, images: true } as const
+
+/**
+ * Prices lines from the SKUs, their products and the store's shipping rule as they are in the
+ * database now. A product without specs has one SKU with the product's id, so the products are
+ * read by the requested ids alongside the SKUs (one round trip for the usual cart); only the
+ * products of multi-spec SKUs need a second read.
+ */
 async function priceLines(lines: RequestedLine[], checkStock: boolean): Promise<Quote> {
   const _ = db().command
-  const ids = [...new Set(lines.map((l) => l.productId))]
-  const [products, settings] = await Promise.all([
-    db().collection('products').where({ _id: _.in(ids) }).limit(MAX_LINES).field({ name: true, priceFen: true, stock: true, onSale: true, spec: true }).get(),
-    db().collection('settings').doc('store').get(),
+  const ids = [...new Set(lines.map((l) => l.skuId))]
+  const [skuRows, sameIdProducts, settings] = await Promise.all([
+    db().collection('skus').where({ _id: _.in(ids) }).limit(MAX_LINES).field(SKU_FIELDS).get(),
+    db().collection('products').where({ _id: _.in(ids) }).limit(MAX_LINES).field(PRODUCT_FIELDS).get(),
+    readStoreSettings(db()),
   ])
+  const skus = skuRows.data as PricedSku[]
+  const products = sameIdProducts.data as PricedProduct[]
+  const missing = [...new Set(skus.map((s) => s.productId))].filter((id) => !products.some((p) => p._id === id))
+  if (missing.length > 0) products.push(...((await db().collection('products').where({ _id: _.in(missing) }).limit(MAX_LINES).field(PRODUCT_FIELDS).get()).data as PricedProduct[]))
   try {
-    return quoteOrder(lines, products.data as PricedProduct[], shippingRuleFrom((settings.data as Array<{ shipping?: never }>)[0]), checkStock)
+    return quoteOrder(lines, skus, products, settings.shipping, checkStock)
   } catch (err) {
-    if (err instanceof PricingError) throw new DomainError(err.code, err.message, { productId: err.productId })
+    if (err instanceof PricingError) throw new DomainError(err.code, err.message, { productId: err.productId, skuId: err.skuId })
     throw err
   }
 }
@@ -86,12 +100,14 @@ async function createOrder(openid: string, requestId: string, requested: Request
   if (existing) return { order: orderView(existing), payment: await paymentIfPossible(existing) }
   const lines = mergeLines(requested)
   const [quote, sellerId] = await Promise.all([priceLines(lines, false), boundSeller(openid)])
-  const reserved: RequestedLine[] = []
+  const reserved: Array<{ skuId: string; quantity: number }> = []
   const now = new Date()
   const holdId = `${orderId}-${randomBytes(6).toString('hex')}`
   try {
     for (const line of quote.lines) {
-      if (!(await reserveStock(db(), line.productId, line.quantity, { holdId, orderId, at: now }))) throw new DomainError('OUT_OF_STOCK', `not enough stock of ${line.productId}`, { productId: line.productId })
+      if (!(await reserveStock(db(), line.skuId, line.quantity, { holdId, orderId, at: now }))) {
+        throw new DomainError('OUT_OF_STOCK', `not enough stock of SKU ${line.skuId}`, { productId: line.productId, skuId: line.skuId })
+      }
       reserved.push(line)
     }
     const order: OrderDoc = {
@@ -275,9 +291,9 @@ async function releaseStrandedStock(): Promise<number> {
     recovered++
   }
   const cutoff = new Date(Date.now() - STRANDED_AFTER_MS)
-  const { data: products } = await db().collection('products').where({ 'holds.at': _.lte(cutoff) }).limit(EXPIRY_BATCH).field({ holds: true }).get()
-  for (const product of products as Array<{ _id: string; holds: StockHold[] }>) {
-    for (const hold of product.holds.filter((h) => new Date(h.at).getTime() <= cutoff.getTime())) {
+  const { data: skus } = await db().collection('skus').where({ 'holds.at': _.lte(cutoff) }).limit(EXPIRY_BATCH).field({ holds: true }).get()
+  for (const sku of skus as Array<{ _id: string; holds: StockHold[] }>) {
+    for (const hold of sku.holds.filter((h) => new Date(h.at).getTime() <= cutoff.getTime())) {
       const order = await readOrder(hold.orderId)
       // An unpaid order's own hold is the expiry's to release; any other old hold (an attempt
       // that lost or died, an order cancelled or gone) is released here.
@@ -288,7 +304,7 @@ async function releaseStrandedStock(): Promise<number> {
         recovered++
         continue
       }
-      if (await releaseStock(db(), product._id, hold.quantity, hold.holdId)) recovered++
+      if (await releaseStock(db(), sku._id, hold.quantity, hold.holdId)) recovered++
     }
   }
   return recovered

@@ -1,4 +1,4 @@
 /** The order domain: state machine, pricing, shipping and proration. Pure; no SDK. */
 export { assertTransition, canTransition, ORDER_TRANSITIONS, OrderTransitionError } from './state'
 export { DEFAULT_SHIPPING_RULE, mergeLines, PricingError, prorate, quoteOrder, shippingFee, shippingRuleFrom } from './pricing'
-export type { PricedProduct, PricingErrorCode } from './pricing'
+export type { PricedProduct, PricedSku, PricingErrorCode } from './pricing'

@@ -4,10 +4,19 @@ import type { OrderLine, Quote, RequestedLine, ShippingRule } from '../../typing
 export interface PricedProduct {
   _id: string
   name: string
+  onSale: boolean
+  images?: string[]
+}
+
+/** The SKU fields pricing reads: what is sold and stocked. */
+export interface PricedSku {
+  _id: string
+  productId: string
+  /** The spec label ('' for a product without specs). */
+  spec?: string
   priceFen: number
   stock: number
   onSale: boolean
-  spec?: string
 }
 
 /** Shipping when the owner has set no rule: 10 yuan, free from 99 yuan of goods. */
@@ -15,11 +24,13 @@ export const DEFAULT_SHIPPING_RULE: ShippingRule = { flatFeeFen: 1000, freeFromF
 
 export type PricingErrorCode = 'PRODUCT_UNAVAILABLE' | 'OUT_OF_STOCK'
 
-/** A line that cannot be priced: the product is missing or off sale, or has too little stock. */
+/** A line that cannot be priced: its SKU or product is missing or off sale, or the SKU has too little stock. */
 export class PricingError extends Error {
   constructor(
     readonly code: PricingErrorCode,
+    /** The SKU's product, or '' when the SKU itself is unknown. */
     readonly productId: string,
+    readonly skuId: string,
     message: string,
   ) {
     super(message)
@@ -45,26 +56,34 @@ export function shippingFee(itemsFen: number, rule: ShippingRule): number {
   return rule.flatFeeFen
 }
 
-/** Merges repeated products into one line each, keeping first-seen order. */
+/** Merges repeated SKUs into one line each, keeping first-seen order. */
 export function mergeLines(lines: readonly RequestedLine[]): RequestedLine[] {
   const byId = new Map<string, number>()
-  for (const line of lines) byId.set(line.productId, (byId.get(line.productId) ?? 0) + line.quantity)
-  return [...byId].map(([productId, quantity]) => ({ productId, quantity }))
+  for (const line of lines) byId.set(line.skuId, (byId.get(line.skuId) ?? 0) + line.quantity)
+  return [...byId].map(([skuId, quantity]) => ({ skuId, quantity }))
 }
 
 /**
- * Prices requested lines from product snapshots read on the server (never from the client):
- * each line snapshots name, spec and unit price; totals are integer fen. Throws PricingError
- * for a missing or off-sale product, and, when `checkStock`, for a line above the stock.
+ * Prices requested lines from SKU and product snapshots read on the server (never from the
+ * client): each line snapshots the product's name and cover, the SKU's spec and unit price;
+ * totals are integer fen. Throws PricingError for a SKU or product that is missing or off sale,
+ * and, when `checkStock`, for a line above the SKU's stock.
  */
-export function quoteOrder(requested: readonly RequestedLine[], products: readonly PricedProduct[], rule: ShippingRule, checkStock = true): Quote {
-  const byId = new Map(products.map((p) => [p._id, p]))
-  const lines: OrderLine[] = mergeLines(requested).map(({ productId, quantity }) => {
-    const product = byId.get(productId)
-    if (!product || !product.onSale) throw new PricingError('PRODUCT_UNAVAILABLE', productId, `product ${productId} is not on sale`)
-    if (!Number.isInteger(product.priceFen) || product.priceFen < 0) throw new PricingError('PRODUCT_UNAVAILABLE', productId, `product ${productId} has no valid price`)
-    if (checkStock && !(product.stock >= quantity)) throw new PricingError('OUT_OF_STOCK', productId, `product ${productId} has ${product.stock} left, ${quantity} asked`)
-    return { productId, name: product.name, spec: product.spec ?? '', priceFen: product.priceFen, quantity, amountFen: product.priceFen * quantity }
+export function quoteOrder(requested: readonly RequestedLine[], skus: readonly PricedSku[], products: readonly PricedProduct[], rule: ShippingRule, checkStock = true): Quote {
+  const skuById = new Map(skus.map((s) => [s._id, s]))
+  const productById = new Map(products.map((p) => [p._id, p]))
+  const lines: OrderLine[] = mergeLines(requested).map(({ skuId, quantity }) => {
+    const sku = skuById.get(skuId)
+    if (!sku) throw new PricingError('PRODUCT_UNAVAILABLE', '', skuId, `SKU ${skuId} does not exist`)
+    const { productId } = sku
+    const product = productById.get(productId)
+    if (!product || !product.onSale || !sku.onSale) throw new PricingError('PRODUCT_UNAVAILABLE', productId, skuId, `SKU ${skuId} of product ${productId} is not on sale`)
+    if (!Number.isInteger(sku.priceFen) || sku.priceFen < 0) throw new PricingError('PRODUCT_UNAVAILABLE', productId, skuId, `SKU ${skuId} has no valid price`)
+    if (checkStock && !(sku.stock >= quantity)) throw new PricingError('OUT_OF_STOCK', productId, skuId, `SKU ${skuId} has ${sku.stock} left, ${quantity} asked`)
+    const line: OrderLine = { productId, skuId, name: product.name, spec: sku.spec ?? '', priceFen: sku.priceFen, quantity, amountFen: sku.priceFen * quantity }
+    const cover = product.images?.[0]
+    if (typeof cover === 'string' && cover !== '') line.image = cover
+    return line
   })
   const itemsFen = lines.reduce((sum, line) => sum + line.amountFen, 0)
   const shippingFen = shippingFee(itemsFen, rule)

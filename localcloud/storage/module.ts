@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import { promises as fsp } from 'node:fs'
 import path from 'node:path'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { CloudError, type LocalCloudErrorCode } from '../errors'
@@ -104,6 +105,28 @@ export class StorageModule implements LocalCloudModule {
     if (bytes.length > MAX_UPLOAD_BYTES) throw new CloudError('EXCEED_REQUEST_LIMIT', `file of ${bytes.length} bytes exceeds the ${MAX_UPLOAD_BYTES}-byte upload limit`, 413)
     await this.store.put(this.bucket, cloudPath, bytes, { owner, uploadedAt: this.requireCloud().clock.now() })
     return fileIdFor(this.requireCloud().envId, this.bucket, cloudPath)
+  }
+
+  /**
+   * Puts every file of `dir` (not recursive) at `<prefix>/<name>` unless a file is already there,
+   * so the demo data's images (database/seed/images/) download under the fileIDs the seed
+   * documents name; rerunning it, or a restart, changes nothing. Returns the fileIDs written.
+   */
+  async seedFiles(dir: string, prefix: string): Promise<string[]> {
+    const written: string[] = []
+    let names: string[]
+    try {
+      names = (await fsp.readdir(dir, { withFileTypes: true })).filter((e) => e.isFile() && !e.name.startsWith('.')).map((e) => e.name).sort()
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return written
+      throw err
+    }
+    for (const name of names) {
+      const cloudPath = `${prefix}/${name}`
+      if (await this.store.stat(this.bucket, cloudPath)) continue
+      written.push(await this.putFile(cloudPath, await fsp.readFile(path.join(dir, name))))
+    }
+    return written
   }
 
   /**

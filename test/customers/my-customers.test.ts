@@ -122,7 +122,7 @@ describe('a purchase reaches the seller’s list', () => {
   test('a shopper who opens Lin’s card and pays appears in Lin’s list with a score, and in detail with the order and a fresh score explained', async () => {
     const buyer = 'o-buyer-customers'
     expect(expectOk<any>(await openShare(t, buyer, LIN.code))).toMatchObject({ bound: true, sellerId: LIN.sellerId })
-    const created = expectOk<any>(await ordersAs(t, buyer)('create', { requestId: requestId(), lines: [{ productId: 'p-walnut', quantity: 2 }] }))
+    const created = expectOk<any>(await ordersAs(t, buyer)('create', { requestId: requestId(), lines: [{ skuId: 'p-walnut', quantity: 2 }] }))
     await confirmPayment(t, created.order._id)
 
     const row = expectOk<any>(await customersAs(t, LIN.openid)('list', { sort: 'spend' })).customers[0]

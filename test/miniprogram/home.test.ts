@@ -13,19 +13,31 @@ import { setTransportTarget } from '../../miniprogram/services/transport'
 jest.setTimeout(60_000)
 
 interface SeedProduct {
+  _id: string
   name: string
-  priceFen: number
   onSale: boolean
   sort: number
+  images: string[]
 }
 
-/** What the demo catalogue should show: products on sale by `sort`, priced independently of the app's formatter. */
-function expectedCatalogue(): Array<{ name: string; price: string }> {
-  const seed = JSON.parse(readFileSync(path.join(REPO_ROOT, 'database/seed/products.json'), 'utf8')) as SeedProduct[]
-  return seed
+interface SeedSku {
+  productId: string
+  priceFen: number
+  onSale: boolean
+}
+
+const readSeed = <T>(name: string): T[] => JSON.parse(readFileSync(path.join(REPO_ROOT, `database/seed/${name}.json`), 'utf8')) as T[]
+
+/** What the demo catalogue should show: products on sale by `sort`, from the lowest price of their SKUs on sale ("起" when they differ), priced independently of the app's formatter. */
+function expectedCatalogue(): Array<{ name: string; price: string; from: boolean; cover: string }> {
+  const skus = readSeed<SeedSku>('skus')
+  return readSeed<SeedProduct>('products')
     .filter((p) => p.onSale === true)
     .sort((a, b) => a.sort - b.sort)
-    .map((p) => ({ name: p.name, price: `¥${(p.priceFen / 100).toFixed(2)}` }))
+    .map((p) => {
+      const prices = skus.filter((s) => s.productId === p._id && s.onSale).map((s) => s.priceFen)
+      return { name: p.name, price: `¥${(Math.min(...prices) / 100).toFixed(2)}`, from: Math.max(...prices) > Math.min(...prices), cover: p.images[0] }
+    })
 }
 
 let seeded: LocalCloudProcess
@@ -57,6 +69,11 @@ describe('home page', () => {
     expect(expected.length).toBeGreaterThan(0)
     expect(textsOf(page, '.product-name')).toEqual(expected.map((p) => p.name))
     expect(textsOf(page, '.product-price')).toEqual(expected.map((p) => p.price))
+    expect(textsOf(page, '.product-meta').map((t) => t.replace(/\s+/g, ''))).toEqual(expected.map((p) => p.price + (p.from ? '起' : '')))
+    expect(expected.some((p) => p.from)).toBe(true)
+    // each card shows its cover, the product's first image (a cloud fileID <image> loads from storage)
+    expect(page.querySelectorAll('.product-cover')).toHaveLength(expected.length)
+    expect((page.data as { cards: Array<{ cover: string }> }).cards.map((c) => c.cover)).toEqual(expected.map((p) => p.cover))
     expect(textsOf(page, '.product-name')).not.toContain('去年的白茶（已下架）')
     expect(page.querySelector('.state')).toBeUndefined()
   })

@@ -7,7 +7,7 @@ import { exited, serverDb as sdk, startServerProcess as startServer } from '../h
 /**
  * kill -9 of the local cloud (run as `npm start` runs it, in its own process) while purchases
  * are provably in flight, then a restart on the same data folder and the expiry timer's run:
- * for every product stock + reserved + sold = initial and stock is never negative, every
+ * for every SKU stock + reserved + sold = initial and stock is never negative, every
  * acknowledged order and payment survives, no order is counted twice, and the customers'
  * recorded spend (and the seller's attribution) equals the paid orders' totals.
  *
@@ -74,7 +74,10 @@ test('kill -9 with purchases in flight, restart, expiry run: stock, orders and r
   const first = await startServer(dataDir, { timers: false })
   servers.push(first.child)
   const db1 = sdk(first.url)
-  for (const { _id, ...p } of PRODUCTS) await db1.collection('products').doc(_id).set({ ...p, onSale: true, reserved: 0, sold: 0, holds: [] })
+  for (const { _id, name, priceFen, stock } of PRODUCTS) {
+    await db1.collection('products').doc(_id).set({ name, categoryId: 'cat-crash', images: [], specNames: [], onSale: true, sort: 1 })
+    await db1.collection('skus').doc(_id).set({ productId: _id, specValues: [], spec: '', priceFen, stock, onSale: true, reserved: 0, sold: 0, holds: [], sort: 0 })
+  }
   await db1.collection('sellers').doc(SELLER).set({ openid: 'o-crash-seller', shortCode: 'crash', status: 'active', name: 'crash seller' })
   for (const buyer of BOUND) await db1.collection('customers').doc(buyer).set({ sellerId: SELLER })
 
@@ -89,8 +92,8 @@ test('kill -9 with purchases in flight, restart, expiry run: stock, orders and r
   const buyer = async (openid: string, index: number) => {
     const random = rng(index + 1)
     for (let n = 0; !killed; n++) {
-      const lines = PRODUCTS.filter(() => random() < 0.25).map((p) => ({ productId: p._id, quantity: 1 + Math.floor(random() * 3) }))
-      if (lines.length === 0) lines.push({ productId: PRODUCTS[n % PRODUCTS.length]._id, quantity: 1 })
+      const lines = PRODUCTS.filter(() => random() < 0.25).map((p) => ({ skuId: p._id, quantity: 1 + Math.floor(random() * 3) }))
+      if (lines.length === 0) lines.push({ skuId: PRODUCTS[n % PRODUCTS.length]._id, quantity: 1 })
       let created: { status: number; json: any }
       inFlight.create++
       try {
@@ -123,13 +126,13 @@ test('kill -9 with purchases in flight, restart, expiry run: stock, orders and r
     }
   }
 
-  // stock read while purchases run: every product document satisfies the invariant at every read
+  // stock read while purchases run: every SKU document satisfies the invariant at every read
   const samples: Array<{ _id: string; stock: number; reserved: number; sold: number }> = []
   let sampling = true
   const sampler = (async () => {
     while (sampling) {
       try {
-        samples.push(...(await db1.collection('products').limit(10).get()).data)
+        samples.push(...(await db1.collection('skus').limit(10).get()).data)
       } catch {
         return
       }
@@ -175,12 +178,12 @@ test('kill -9 with purchases in flight, restart, expiry run: stock, orders and r
       const fns = (await (await fetch(`${second.url}/_local/functions`)).json()) as { functions: Array<{ name: string; inFlight: number }> }
       if (fns.functions.find((f) => f.name === 'orders')!.inFlight > 0) continue
       const pending = await db2.collection('orders').where({ status: 'pending_payment' }).count()
-      const held = await db2.collection('products').where({ reserved: db2.command.gt(0) }).count()
+      const held = await db2.collection('skus').where({ reserved: db2.command.gt(0) }).count()
       if (pending.total === 0 && held.total === 0) return
     }
   }
   await settle()
-  const snapshot = async () => ({ orders: await allDocs(db2, 'orders'), products: await allDocs(db2, 'products'), customers: await allDocs(db2, 'customers'), sellers: await allDocs(db2, 'sellers') })
+  const snapshot = async () => ({ orders: await allDocs(db2, 'orders'), skus: await allDocs(db2, 'skus'), customers: await allDocs(db2, 'customers'), sellers: await allDocs(db2, 'sellers') })
   const after = await snapshot()
 
   // every acknowledged order survived; every payment whose notification was answered is paid
@@ -199,8 +202,8 @@ test('kill -9 with purchases in flight, restart, expiry run: stock, orders and r
 
   // stock: nothing reserved any more, sold = the paid orders' quantities, and the units add up
   for (const initial of PRODUCTS) {
-    const p = after.products.find((d) => d._id === initial._id)
-    const soldByOrders = paid.flatMap((o) => o.lines).filter((l: any) => l.productId === initial._id).reduce((s: number, l: any) => s + l.quantity, 0)
+    const p = after.skus.find((d) => d._id === initial._id)
+    const soldByOrders = paid.flatMap((o) => o.lines).filter((l: any) => l.skuId === initial._id).reduce((s: number, l: any) => s + l.quantity, 0)
     expect({ id: p._id, stock: p.stock >= 0, reserved: p.reserved, holds: p.holds, units: p.stock + p.reserved + p.sold, sold: p.sold }).toEqual({
       id: initial._id,
       stock: true,

@@ -1,9 +1,10 @@
 /** The order domain: transition table, pricing, shipping rule and largest-remainder proration. */
 import fc from 'fast-check'
-import { assertTransition, canTransition, OrderTransitionError, PricingError, prorate, quoteOrder, shippingFee, shippingRuleFrom, DEFAULT_SHIPPING_RULE, type PricedProduct } from '../../domain/order'
+import { assertTransition, canTransition, OrderTransitionError, PricingError, prorate, quoteOrder, shippingFee, shippingRuleFrom, DEFAULT_SHIPPING_RULE, type PricedProduct, type PricedSku } from '../../domain/order'
 import type { OrderStatus } from '../../typings/orders'
 
-const makeProduct = (over: Partial<PricedProduct> = {}): PricedProduct => ({ _id: 'p1', name: '龙井', priceFen: 1000, stock: 10, onSale: true, ...over })
+const makeProduct = (over: Partial<PricedProduct> = {}): PricedProduct => ({ _id: 'p1', name: '龙井', onSale: true, ...over })
+const makeSku = (over: Partial<PricedSku> = {}): PricedSku => ({ _id: 'p1', productId: 'p1', priceFen: 1000, stock: 10, onSale: true, ...over })
 
 describe('order transitions', () => {
   test.each<[OrderStatus, OrderStatus, boolean]>([
@@ -43,34 +44,39 @@ describe('shipping rule', () => {
 describe('quote', () => {
   const rule = { flatFeeFen: 1000, freeFromFen: 9900 }
 
-  test('lines snapshot name, spec and price; repeated products merge; totals in fen', () => {
+  test('lines snapshot the product’s name and cover, the SKU’s spec and price; repeated SKUs merge; totals in fen', () => {
     const quote = quoteOrder(
-      [{ productId: 'a', quantity: 1 }, { productId: 'b', quantity: 2 }, { productId: 'a', quantity: 2 }],
-      [makeProduct({ _id: 'a', name: 'A', priceFen: 1990 }), makeProduct({ _id: 'b', name: 'B', priceFen: 500, spec: '500g' })],
+      [{ skuId: 'a', quantity: 1 }, { skuId: 'b-500g', quantity: 2 }, { skuId: 'a', quantity: 2 }, { skuId: 'b-250g', quantity: 1 }],
+      [makeSku({ _id: 'a', productId: 'a', priceFen: 1990 }), makeSku({ _id: 'b-500g', productId: 'b', priceFen: 500, spec: '500g' }), makeSku({ _id: 'b-250g', productId: 'b', priceFen: 300, spec: '250g' })],
+      [makeProduct({ _id: 'a', name: 'A' }), makeProduct({ _id: 'b', name: 'B', images: ['cloud://env.bucket/b.png', 'cloud://env.bucket/b2.png'] })],
       rule,
     )
     expect(quote.lines).toEqual([
-      { productId: 'a', name: 'A', spec: '', priceFen: 1990, quantity: 3, amountFen: 5970 },
-      { productId: 'b', name: 'B', spec: '500g', priceFen: 500, quantity: 2, amountFen: 1000 },
+      { productId: 'a', skuId: 'a', name: 'A', spec: '', priceFen: 1990, quantity: 3, amountFen: 5970 },
+      { productId: 'b', skuId: 'b-500g', name: 'B', spec: '500g', priceFen: 500, quantity: 2, amountFen: 1000, image: 'cloud://env.bucket/b.png' },
+      { productId: 'b', skuId: 'b-250g', name: 'B', spec: '250g', priceFen: 300, quantity: 1, amountFen: 300, image: 'cloud://env.bucket/b.png' },
     ])
-    expect(quote).toMatchObject({ itemsFen: 6970, shippingFen: 1000, totalFen: 7970 })
+    expect(quote).toMatchObject({ itemsFen: 7270, shippingFen: 1000, totalFen: 8270 })
   })
 
   test('free shipping from the threshold', () => {
-    expect(quoteOrder([{ productId: 'p1', quantity: 10 }], [makeProduct({ priceFen: 990 })], rule)).toMatchObject({ itemsFen: 9900, shippingFen: 0, totalFen: 9900 })
+    expect(quoteOrder([{ skuId: 'p1', quantity: 10 }], [makeSku({ priceFen: 990 })], [makeProduct()], rule)).toMatchObject({ itemsFen: 9900, shippingFen: 0, totalFen: 9900 })
   })
 
-  test.each<[string, PricedProduct[], string]>([
-    ['a missing product is PRODUCT_UNAVAILABLE', [], 'PRODUCT_UNAVAILABLE'],
-    ['an off-sale product is PRODUCT_UNAVAILABLE', [makeProduct({ onSale: false })], 'PRODUCT_UNAVAILABLE'],
-    ['too little stock is OUT_OF_STOCK', [makeProduct({ stock: 1 })], 'OUT_OF_STOCK'],
-  ])('%s', (_name, products, code) => {
+  test.each<[string, PricedSku[], PricedProduct[], string, string]>([
+    ['a missing SKU is PRODUCT_UNAVAILABLE', [], [makeProduct()], 'PRODUCT_UNAVAILABLE', ''],
+    ['a SKU whose product is missing is PRODUCT_UNAVAILABLE', [makeSku()], [], 'PRODUCT_UNAVAILABLE', 'p1'],
+    ['an off-sale SKU is PRODUCT_UNAVAILABLE', [makeSku({ onSale: false })], [makeProduct()], 'PRODUCT_UNAVAILABLE', 'p1'],
+    ['an off-sale product is PRODUCT_UNAVAILABLE', [makeSku()], [makeProduct({ onSale: false })], 'PRODUCT_UNAVAILABLE', 'p1'],
+    ['a SKU without a whole price is PRODUCT_UNAVAILABLE', [makeSku({ priceFen: 9.5 })], [makeProduct()], 'PRODUCT_UNAVAILABLE', 'p1'],
+    ['too little stock is OUT_OF_STOCK', [makeSku({ stock: 1 })], [makeProduct()], 'OUT_OF_STOCK', 'p1'],
+  ])('%s, naming the SKU and its product', (_name, skus, products, code, productId) => {
     try {
-      quoteOrder([{ productId: 'p1', quantity: 2 }], products, rule)
+      quoteOrder([{ skuId: 'p1', quantity: 2 }], skus, products, rule)
       throw new Error('expected a PricingError')
     } catch (err) {
       expect(err).toBeInstanceOf(PricingError)
-      expect((err as PricingError).code).toBe(code)
+      expect(err).toMatchObject({ code, productId, skuId: 'p1' })
     }
   })
 })

@@ -7,14 +7,21 @@ export function ordersAs(t: TestCloud, openid?: string) {
   return <T = any>(action: string, data: unknown = {}) => t.invoke('orders', { action, data }, openid ? { openid } : {}) as Promise<ApiResult<T>>
 }
 
-export async function product(t: TestCloud, id: string): Promise<{ stock: number; reserved?: number; sold?: number; priceFen: number }> {
-  return (await t.db.collection('products').doc(id).get()).data[0]
+/** A SKU as stored (`skus/<id>`): where its units are. */
+export async function sku(t: TestCloud, id: string): Promise<{ stock: number; reserved: number; sold: number; priceFen: number; holds: any[]; stockLog?: any[] }> {
+  return (await t.db.collection('skus').doc(id).get()).data[0]
 }
 
-/** stock + reserved + sold of a product: constant through every order, payment and cancellation. */
+/** stock + reserved + sold of a SKU: constant through every order, payment and cancellation. */
 export async function units(t: TestCloud, id: string): Promise<number> {
-  const p = await product(t, id)
-  return p.stock + (p.reserved ?? 0) + (p.sold ?? 0)
+  const s = await sku(t, id)
+  return s.stock + s.reserved + s.sold
+}
+
+/** Adds a product without specs: its document and its one SKU (with the product's id), on sale. */
+export async function addProduct(t: TestCloud, p: { _id: string; name: string; priceFen: number; stock: number; sort?: number }): Promise<void> {
+  await t.db.collection('products').doc(p._id).set({ name: p.name, categoryId: 'cat-tea', description: '', images: [], specNames: [], onSale: true, sort: p.sort ?? 99, minPriceFen: p.priceFen, maxPriceFen: p.priceFen, createdAt: new Date() })
+  await t.db.collection('skus').doc(p._id).set({ productId: p._id, specValues: [], spec: '', priceFen: p.priceFen, stock: p.stock, reserved: 0, sold: 0, holds: [], stockLog: [], onSale: true, sort: 0 })
 }
 
 export async function storedOrder(t: TestCloud, id: string): Promise<any> {
@@ -29,7 +36,7 @@ let seq = 0
 export const requestId = () => `req-${Date.now().toString(36)}-${++seq}`
 
 /** Creates an order and starts its payment; returns the order and wx.requestPayment's params. */
-export async function createAndPay(t: TestCloud, openid: string, lines: Array<{ productId: string; quantity: number }>): Promise<{ order: OrderView; payment: PaymentParams }> {
+export async function createAndPay(t: TestCloud, openid: string, lines: Array<{ skuId: string; quantity: number }>): Promise<{ order: OrderView; payment: PaymentParams }> {
   const call = ordersAs(t, openid)
   const created = await call<{ order: OrderView }>('create', { requestId: requestId(), lines })
   if (!created.ok) throw new Error(`create failed: ${created.code} ${created.message}`)

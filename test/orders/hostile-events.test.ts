@@ -11,17 +11,18 @@ afterAll(() => t.stop())
 const EXPECTED = new Set(['INVALID_INPUT', 'UNAUTHENTICATED', 'ORDER_NOT_FOUND', 'PRODUCT_UNAVAILABLE', 'OUT_OF_STOCK', 'INVALID_TRANSITION'])
 
 async function snapshot() {
-  const [orders, products, customers] = await Promise.all([
+  const [orders, products, skus, customers] = await Promise.all([
     t.db.collection('orders').count(),
     t.db.collection('products').get(),
+    t.db.collection('skus').get(),
     t.db.collection('customers').count(),
   ])
-  return { orders: orders.total, products: JSON.stringify(products.data), customers: customers.total }
+  return { orders: orders.total, products: JSON.stringify(products.data), skus: JSON.stringify(skus.data), customers: customers.total }
 }
 
 const hostileValue = fc.oneof(
   fc.anything(),
-  fc.constantFrom(null, '', -1, 0, 1e308, Number.MAX_SAFE_INTEGER + 2, '$where', { $gt: '' }, { _id: { $ne: null } }, [{ productId: { $ne: '' }, quantity: 1 }], 'p-longjing\u0000', '../../etc'),
+  fc.constantFrom(null, '', -1, 0, 1e308, Number.MAX_SAFE_INTEGER + 2, '$where', { $gt: '' }, { _id: { $ne: null } }, [{ skuId: { $ne: '' }, quantity: 1 }], 'p-longjing\u0000', '../../etc'),
 )
 
 test('every orders action refuses malformed data with a typed code and writes nothing', async () => {
@@ -34,6 +35,7 @@ test('every orders action refuses malformed data with a typed code and writes no
         hostileValue,
         fc.record({ requestId: hostileValue, lines: hostileValue }, { requiredKeys: [] }),
         fc.record({ orderId: hostileValue, status: hostileValue, page: hostileValue, pageSize: hostileValue }, { requiredKeys: [] }),
+        fc.record({ lines: fc.array(fc.record({ skuId: hostileValue, quantity: hostileValue }), { maxLength: 3 }) }),
         fc.record({ lines: fc.array(fc.record({ productId: hostileValue, quantity: hostileValue }), { maxLength: 3 }) }),
       ),
       fc.constantFrom(undefined, 'o-fuzz'),

@@ -18,6 +18,17 @@ Page<HomeView, HomeMethods>({
     wx.stopPullDownRefresh()
   },
 
+  /** The next page, appended, while there is one. */
+  async onReachBottom() {
+    const { nextCursor, cards, status } = this.data
+    if (status !== 'ready' || nextCursor === null) return
+    try {
+      this.setData(toHomeView(await listProducts({ cursor: nextCursor }), cards))
+    } catch {
+      // the shown cards stay; the next scroll to the bottom tries again
+    }
+  },
+
   onRetry() {
     this.setData({ ...LOADING_VIEW })
     return this.loadProducts()
