@@ -6,6 +6,7 @@ import { installNetworkGuard } from './network-guard'
 import { PayModule } from './pay/module'
 import { LocalCloud } from './server'
 import { StorageModule } from './storage/module'
+import { WeChatOutboxModule } from './wechat/module'
 
 export { LocalCloud } from './server'
 
@@ -33,6 +34,7 @@ export async function startLocalCloud(options: StartOptions = {}): Promise<Local
     .use(new StorageModule({ dataDir }))
     .use(new FunctionsModule({ functionsDir: options.functionsDir ?? path.join(REPO_ROOT, 'cloudfunctions'), timers: options.timers ?? true }))
     .use(new PayModule())
+    .use(new WeChatOutboxModule())
   await cloud.start()
   return cloud
 }
