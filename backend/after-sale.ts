@@ -224,7 +224,7 @@ export async function uploadShipping(db: Db, order: AfterSaleOrder): Promise<boo
       payer: { openid: order._openid },
     })
   } catch (err) {
-    console.warn(`shipping upload of ${order._id} failed; the timer retries it`, err)
+    console.warn(`shipping upload of ${order._id} failed; the timer retries it: ${String((err as Error)?.message ?? err)}`)
     await db.collection('orders').where({ _id: order._id, shippingUploadDue: true }).update({ 'shipping.attempts': _.inc(1), 'shipping.lastError': String((err as Error)?.message ?? err).slice(0, 200) })
     return false
   }

@@ -104,7 +104,7 @@ export async function notifyBuyer(db: Db, order: OrderDoc, kind: SubscribeKind, 
       await wechatOpenApi().sendSubscribeMessage({ touser: order._openid, templateId, page: `${ORDER_PAGE}?orderId=${order._id}`, data: messageData(kind, order, { ...detail, at }) })
       return 'sent'
     } catch (err) {
-      console.warn(`subscribe message ${kind} for ${order._id} failed`, err)
+      console.warn(`subscribe message ${kind} for ${order._id} failed: ${String((err as Error)?.message ?? err)}`)
       await giveBack()
       return 'failed'
     }

@@ -76,6 +76,8 @@ export class PayModule implements LocalCloudModule {
   private readonly payments = new Map<string, SimPayment>()
   /** While true, accepted refunds are not notified until `POST /_local/pay/notifyRefund` (a late notification). */
   private holdRefundNotifications = false
+  /** Failures a test asked for: the next `count` calls of an API answer `errCode` (`POST /_local/pay/failures`). */
+  private readonly failures = new Map<string, { count: number; errCode: string }>()
   private stopped = false
 
   constructor(private readonly options: PayModuleOptions = {}) {}
@@ -94,6 +96,11 @@ export class PayModule implements LocalCloudModule {
       return { hold: this.holdRefundNotifications }
     })
     route('notifyRefund', (b) => this.notifyRefund(b))
+    route('failures', (b) => {
+      if (typeof b.api !== 'string' || !Number.isInteger(b.count)) throw new CloudError('INVALID_PARAM', 'give {"api", "count", "errCode"?}', 400)
+      this.failures.set(b.api, { count: b.count as number, errCode: typeof b.errCode === 'string' ? b.errCode : 'SYSTEMERROR' })
+      return { ok: true }
+    })
     cloud.router.add('GET', /^\/_local\/pay\/payments\/([^/]+)$/, ({ res, params }) => {
       const payment = this.payments.get(decodeURIComponent(params[0]))
       if (!payment) throw new CloudError('INVALID_PARAM', 'no such payment', 404)
@@ -180,6 +187,11 @@ export class PayModule implements LocalCloudModule {
   }
 
   private refund(b: Record<string, unknown>): object {
+    const failure = this.failures.get('refund')
+    if (failure && failure.count > 0) {
+      failure.count--
+      return fail(failure.errCode, '系统超时 (simulated)')
+    }
     const { outTradeNo, outRefundNo, totalFee, refundFee } = b
     const p = typeof outTradeNo === 'string' ? this.payments.get(outTradeNo) : undefined
     if (!p) return fail('ORDERNOTEXIST', '此交易订单号不存在')
