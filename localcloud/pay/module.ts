@@ -197,7 +197,11 @@ export class PayModule implements LocalCloudModule {
     if (!p) return fail('ORDERNOTEXIST', '此交易订单号不存在')
     if (typeof outRefundNo !== 'string' || outRefundNo === '') return { returnCode: 'FAIL', returnMsg: 'outRefundNo is required' }
     const done = p.refunds.get(outRefundNo)
-    if (done) return { ...ok, resultCode: 'SUCCESS', refundId: done.refundId, refundFee: done.refundFee }
+    if (done) {
+      // the same number again: no second refund; a notification not yet acknowledged is sent again
+      if (done.functionName && !done.delivered && !this.holdRefundNotifications) setImmediate(() => void this.deliverRefund(p, outRefundNo, done))
+      return { ...ok, resultCode: 'SUCCESS', refundId: done.refundId, refundFee: done.refundFee }
+    }
     if (p.state !== 'SUCCESS' && p.state !== 'REFUND') return fail('TRADE_STATE_ERROR', '订单状态错误')
     if (totalFee !== p.totalFee) return fail('INVALID_REQUEST', 'totalFee does not match the order')
     const refunded = [...p.refunds.values()].reduce((s, r) => s + r.refundFee, 0)

@@ -3,6 +3,9 @@ import { startTestCloud, type TestCloud } from '../helpers/local-cloud'
 import { createAndPay, ordersAs, storedOrder } from './helpers'
 import { configureAfterSale, failNextWeChat, ok, outbox, owner, OWNER, paidOrder, runTimer, TEMPLATES } from './after-sale-helpers'
 
+// each test drives several functions and waits for WeChat's asynchronous notifications; the machine is shared
+jest.setTimeout(30_000)
+
 let t: TestCloud
 beforeAll(async () => {
   configureAfterSale()

@@ -7,6 +7,9 @@ import { startTestCloud, type TestCloud } from '../helpers/local-cloud'
 import { customer, ordersAs, requestId, simulatedPayment, storedOrder, units } from './helpers'
 import { configureAfterSale, ok, outbox, owner, paidOrder, payControl, product, runTimer, seller, TEMPLATES, valueFromStoredOrders, waitForOrder } from './after-sale-helpers'
 
+// each test drives several functions and waits for WeChat's asynchronous notifications; the machine is shared
+jest.setTimeout(30_000)
+
 let t: TestCloud
 beforeAll(async () => {
   configureAfterSale()
@@ -255,6 +258,20 @@ describe('WeChat’s refund notification', () => {
     expect(await storedOrder(t, order._id)).toMatchObject({ status: 'refunded', stockReturnsDue: [] })
     await runTimer(t)
     expect((await product(t, 'p-pu-erh')).stock).toBe(before.stock + 2)
+  })
+
+  test('a refund WeChat reports closed (REFUNDCLOSE) changes nothing but is submitted again under the same number, then settles once', async () => {
+    const { order, notification } = await approvedHeld('o-rf-jo')
+    const customerBefore = await customer(t, 'o-rf-jo')
+    const closed = { ...notification, reqInfo: { ...notification.reqInfo, refundStatus: 'REFUNDCLOSE' } }
+    expect(await t.invoke('refundCallback', closed, asWeChat)).toMatchObject({ errcode: 0 })
+    expect(await storedOrder(t, order._id)).toMatchObject({ status: 'refund_requested', refundDue: true, refunds: [{ state: 'approved' }] })
+    expect(await customer(t, 'o-rf-jo')).toEqual(customerBefore)
+    // the timer submits it again; WeChat (the simulator) notifies the outcome
+    expect((await runTimer(t)).afterSale.refundsSubmitted).toBeGreaterThanOrEqual(1)
+    await waitForOrder(t, order._id, (o) => o.status === 'refunded' && o.refundDue === false)
+    expect((await simulatedPayment(t, order._id)).refunds).toHaveLength(1)
+    expect(await customer(t, 'o-rf-jo')).toMatchObject({ paidOrders: 0, spendFen: 0 })
   })
 
   test('WeChat Pay refusing the refund keeps the approval; the timer submits it again under the same number, refunded once', async () => {
