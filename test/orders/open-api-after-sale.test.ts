@@ -3,6 +3,8 @@
  * its boundary: wx-server-sdk's cloud call (a fake module here), loaded lazily; WeChat's refusals
  * become thrown OpenApiErrors, which the callers record and retry (never un-shipping an order).
  */
+export {} // a module, so its names do not clash with other test files
+
 const uploadShippingInfo = jest.fn()
 const send = jest.fn()
 const init = jest.fn()
