@@ -79,7 +79,7 @@ describe('the owner ships a paid order', () => {
 
 describe('the owner’s lists', () => {
   test('admin.list pages through one status oldest first by cursor, every order once; admin.detail shows any order', async () => {
-    const mine = []
+    const mine: string[] = []
     for (let i = 0; i < 5; i++) mine.push((await paidOrder(t, `o-as-list-${i}`, [{ productId: 'p-soap', quantity: 1 }]))._id)
     const seen: string[] = []
     let cursor: string | null | undefined
