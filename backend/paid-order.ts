@@ -50,7 +50,7 @@ export async function storeValueModel(today: string): Promise<ValueModel> {
 
 type Outcome = { kind: 'paid'; order: OrderDoc } | { kind: 'duplicate'; order: OrderDoc } | { kind: 'refund'; order: OrderDoc } | { kind: 'refused'; errcode: number; errmsg: string }
 
-const isConflict = (err: unknown) => typeof err === 'object' && err !== null && String((err as { code?: unknown }).code ?? '') === 'DATABASE_TRANSACTION_CONFLICT'
+export const isConflict = (err: unknown) => typeof err === 'object' && err !== null && String((err as { code?: unknown }).code ?? '') === 'DATABASE_TRANSACTION_CONFLICT'
 
 /** Transaction attempts per delivery; between attempts a jittered backoff, so concurrent payments on a hot seller do not spin. */
 const TRANSACTION_ATTEMPTS = 40

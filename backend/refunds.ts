@@ -11,7 +11,7 @@
 import { cloudApp, type CloudApp } from './cloud'
 import { DomainError } from './handler'
 import { notifyBuyer } from './notifications'
-import { storeValueModel, answer, type PayCallbackAnswer } from './paid-order'
+import { answer, isConflict, storeValueModel, type PayCallbackAnswer } from './paid-order'
 import { nonceStr, payEnvId, paySucceeded, paymentGateway, subMchId } from './payment'
 import { anyOrder, assertMove, buyersOrder, readOrder, writeIfUnchanged, type AfterSaleOrder, type RefundRecord } from './after-sale'
 import { assertTransition, quoteRefund, RefundError } from '../domain/order'
@@ -173,8 +173,6 @@ type RefundOutcome = { kind: 'refunded'; before: AfterSaleOrder; after: AfterSal
 
 /** A read outside the transaction went stale before it started: redo the reads. */
 class StaleRead extends Error {}
-
-const isConflict = (err: unknown) => typeof err === 'object' && err !== null && String((err as { code?: unknown }).code ?? '') === 'DATABASE_TRANSACTION_CONFLICT'
 
 /** The customer fields every purchase or refund changes: equal before and inside the transaction means the orders read in between are current. */
 const customerMark = (c: Record<string, unknown> | null | undefined) => JSON.stringify([c?.paidOrders ?? null, c?.spendFen ?? null, c?.lastPaidAt ? new Date(c.lastPaidAt as string).getTime() : null, c?.valueRev ?? null])
