@@ -114,7 +114,7 @@ describe('the value recompute', () => {
       }),
       { numRuns: 300 },
     )
-  })
+  }, 30_000)
 
   test('a fully refunded order is no purchase; a partly refunded one counts with what was kept, on its paid day', () => {
     const d = (iso: string) => new Date(iso)

@@ -2,6 +2,8 @@
 import path from 'node:path'
 import { startTestCloud, type TestCloud } from '../helpers/local-cloud'
 
+jest.setTimeout(30_000)
+
 let t: TestCloud
 beforeAll(async () => {
   t = await startTestCloud({ functionsDir: path.join(__dirname, '../fixtures/functions') })
