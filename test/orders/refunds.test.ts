@@ -154,6 +154,23 @@ describe('who may do what', () => {
     await waitForOrder(t, order._id, (o) => o.status === 'refunded')
   })
 
+  test('shipping and a refund request at once: a request computed before the shipping (shipping fee included, from paid) never lands on a shipped order', async () => {
+    for (let round = 0; round < 4; round++) {
+      const openid = `o-rf-shiprace-${round}`
+      const order = await paidOrder(t, openid, [{ productId: 'p-walnut', quantity: 1 }]) // below free shipping: the fee is at stake
+      const [shipped, asked]: any[] = await Promise.all([
+        owner(t)('admin.ship', { orderId: order._id, carrier: 'ZTO', trackingNo: `ZT7000${round}001` }),
+        refundOf(t, openid)('refund.request', { orderId: order._id, requestId: requestId(), reason: 'x' }),
+      ])
+      expect(shipped.ok || asked.ok).toBe(true)
+      for (const lost of [shipped, asked].filter((r) => !r.ok)) expect(['CONFLICT', 'INVALID_TRANSITION']).toContain(lost.code)
+      const stored = await storedOrder(t, order._id)
+      if (asked.ok && shipped.ok) expect(asked.data.refund).toMatchObject({ from: 'shipped', shippingFen: 0 })
+      if (asked.ok && !shipped.ok) expect(asked.data.refund).toMatchObject({ from: 'paid', shippingFen: 1000 })
+      if (stored.shippedAt) expect((stored.refunds ?? []).every((r: any) => r.shippingFen === 0)).toBe(true)
+    }
+  })
+
   test('approve and reject at once: exactly one decision wins', async () => {
     for (let round = 0; round < 4; round++) {
       const order = await paidOrder(t, `o-rf-race-${round}`, [{ productId: 'p-soap', quantity: 1 }])
