@@ -4,6 +4,7 @@
  * score) and on the order's seller; a payment for a cancelled order is refunded.
  */
 import { cloudApp } from './cloud'
+import { notifyBuyer } from './notifications'
 import { moveHeldToSold, type OrderDoc } from './orders'
 import { nonceStr, paySucceeded, paymentGateway, subMchId } from './payment'
 import { assertTransition } from '../domain/order'
@@ -38,7 +39,7 @@ const MODEL_TTL_MS = 60_000
 let cachedModel: { model: ValueModel | undefined; day: string; readAt: number } | undefined
 
 /** The store's value model (settings/valueModel, refitted by the owner's timer), or the cold-start model. */
-async function storeValueModel(today: string): Promise<ValueModel> {
+export async function storeValueModel(today: string): Promise<ValueModel> {
   const now = Date.now()
   if (!cachedModel || cachedModel.day !== today || now - cachedModel.readAt > MODEL_TTL_MS || now < cachedModel.readAt) {
     const { data } = await cloudApp().database().collection('settings').doc('valueModel').get()
@@ -49,7 +50,7 @@ async function storeValueModel(today: string): Promise<ValueModel> {
 
 type Outcome = { kind: 'paid'; order: OrderDoc } | { kind: 'duplicate'; order: OrderDoc } | { kind: 'refund'; order: OrderDoc } | { kind: 'refused'; errcode: number; errmsg: string }
 
-const isConflict = (err: unknown) => typeof err === 'object' && err !== null && String((err as { code?: unknown }).code ?? '') === 'DATABASE_TRANSACTION_CONFLICT'
+export const isConflict = (err: unknown) => typeof err === 'object' && err !== null && String((err as { code?: unknown }).code ?? '') === 'DATABASE_TRANSACTION_CONFLICT'
 
 /** Transaction attempts per delivery; between attempts a jittered backoff, so concurrent payments on a hot seller do not spin. */
 const TRANSACTION_ATTEMPTS = 40
@@ -149,6 +150,8 @@ export async function settlePayment(note: PaymentNotice, label = 'payment'): Pro
       case 'duplicate':
         // a delivery after a crash between the transaction and the move finishes the move
         if (outcome.order.status !== 'cancelled' && (outcome.kind === 'paid' || outcome.order.stockHeld)) await moveHeldToSold(cloudApp().database(), outcome.order)
+        // the buyer's "paid" message, if they consented; it never fails the payment
+        if (outcome.kind === 'paid') await notifyBuyer(cloudApp().database(), outcome.order, 'paid')
         return answer(0, 'OK')
       case 'refund':
         return await refundLatePayment(outcome.order, note)

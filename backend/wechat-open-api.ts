@@ -5,7 +5,12 @@
  * nothing else depends on it; under the local cloud, a local stand-in that needs no network.
  *
  * To deploy: add `"wx-server-sdk"` (4.x) to the function's package.json (the build keeps it
- * external) and `"permissions": { "openapi": ["wxacode.getUnlimited"] }` to its config.json.
+ * external) and `"permissions": { "openapi": ["wxacode.getUnlimited"] }` to its config.json
+ * (the `orders` and `payCallback`/`refundCallback` functions: `"wxa.sec.order.uploadShippingInfo"`
+ * and `"subscribeMessage.send"`).
+ *
+ * Locally, shipping uploads and subscribe messages go to the local cloud's WeChat outbox
+ * (`localcloud/wechat/`, `GET /_local/wechat/outbox`), which records what would be sent.
  */
 import QRCode from 'qrcode'
 
@@ -25,6 +30,42 @@ export interface OpenDataEntry {
   errMsg?: string
 }
 
+/**
+ * 发货信息录入 (`wxa.sec.order.uploadShippingInfo`, HTTPS `upload_shipping_info`) in the cloud
+ * call's camelCase: the order by WeChat Pay transaction id (orderNumberType 2), express delivery
+ * (logisticsType 1), one parcel (deliveryMode 1).
+ */
+export interface ShippingUpload {
+  orderKey: { orderNumberType: 2; transactionId: string }
+  logisticsType: 1
+  deliveryMode: 1
+  shippingList: Array<{ trackingNo: string; expressCompany: string; itemDesc: string }>
+  /** RFC 3339, with the China offset; a later upload of the same order must carry a later time. */
+  uploadTime: string
+  payer: { openid: string }
+}
+
+/** `subscribeMessage.send`: one message of an accepted one-time template. */
+export interface SubscribeMessage {
+  touser: string
+  templateId: string
+  page: string
+  data: Record<string, { value: string }>
+  miniprogramState?: 'developer' | 'trial' | 'formal'
+}
+
+/** A refusal of an open-API call by WeChat (errcode != 0). */
+export class OpenApiError extends Error {
+  constructor(
+    readonly api: string,
+    readonly errCode: number,
+    errMsg: string,
+  ) {
+    super(`${api} failed: ${errCode} ${errMsg}`)
+    this.name = 'OpenApiError'
+  }
+}
+
 export interface WeChatOpenApi {
   /** `wxacode.getUnlimited`: the PNG bytes of a mini program code that opens `page` with `scene`. */
   getUnlimitedCode(request: UnlimitedCodeRequest): Promise<Buffer>
@@ -34,6 +75,16 @@ export interface WeChatOpenApi {
    * resolve a cloudID, so the data cannot be forged by the client.
    */
   getOpenData(cloudIds: string[]): Promise<OpenDataEntry[]>
+  /** Uploads an order's shipping to WeChat; throws (OpenApiError or a transport error) when WeChat has not accepted it. */
+  uploadShippingInfo(request: ShippingUpload): Promise<void>
+  /** Sends one subscribe message; throws when WeChat has not accepted it. */
+  sendSubscribeMessage(message: SubscribeMessage): Promise<void>
+}
+
+/** The result of an open-API cloud call: wx-server-sdk answers `{errCode, errMsg}` (0 = ok). */
+function checkResult(api: string, result: { errCode?: unknown; errcode?: unknown; errMsg?: unknown; errmsg?: unknown } | undefined): void {
+  const code = Number(result?.errCode ?? result?.errcode ?? 0)
+  if (code !== 0) throw new OpenApiError(api, code, String(result?.errMsg ?? result?.errmsg ?? ''))
 }
 
 /** Production: CloudBase's cloud call through wx-server-sdk, required on first use. */
@@ -62,6 +113,12 @@ class CloudCallOpenApi implements WeChatOpenApi {
     const result = await this.sdk().getOpenData({ list: cloudIds })
     return (result?.list ?? []) as OpenDataEntry[]
   }
+  async uploadShippingInfo(request: ShippingUpload): Promise<void> {
+    checkResult('wxa.sec.order.uploadShippingInfo', await this.sdk().openapi.wxa.sec.order.uploadShippingInfo(request))
+  }
+  async sendSubscribeMessage(message: SubscribeMessage): Promise<void> {
+    checkResult('subscribeMessage.send', await this.sdk().openapi.subscribeMessage.send({ miniprogramState: 'formal', ...message }))
+  }
 }
 
 /**
@@ -86,6 +143,19 @@ class LocalOpenApi implements WeChatOpenApi {
     })
     if (!res.ok) throw new Error(`local open data: HTTP ${res.status} ${await res.text()}`)
     return ((await res.json()) as { list: OpenDataEntry[] }).list
+  }
+  uploadShippingInfo(request: ShippingUpload): Promise<void> {
+    return this.outbox('wxa.sec.order.uploadShippingInfo', request)
+  }
+  sendSubscribeMessage(message: SubscribeMessage): Promise<void> {
+    return this.outbox('subscribeMessage.send', message)
+  }
+  /** The local cloud's WeChat outbox records the call and answers as WeChat would (errcode 0, or a failure a test asked for). */
+  private async outbox(api: string, request: object): Promise<void> {
+    const base = (process.env.LOCAL_CLOUD_URL ?? '').replace(/\/$/, '')
+    const res = await fetch(`${base}/_local/wechat/outbox`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ api, request }) })
+    if (!res.ok) throw new Error(`local WeChat outbox: HTTP ${res.status}`)
+    checkResult(api, (await res.json()) as { errcode?: unknown; errmsg?: unknown })
   }
 }
 

@@ -7,6 +7,7 @@ import { OpenDataModule } from './open-data/module'
 import { PayModule } from './pay/module'
 import { LocalCloud } from './server'
 import { StorageModule } from './storage/module'
+import { WeChatOutboxModule } from './wechat/module'
 
 export { LocalCloud } from './server'
 
@@ -40,6 +41,7 @@ export async function startLocalCloud(options: StartOptions = {}): Promise<Local
     .use(new FunctionsModule({ functionsDir: options.functionsDir ?? path.join(REPO_ROOT, 'cloudfunctions'), timers: options.timers ?? true }))
     .use(new PayModule())
     .use(new OpenDataModule())
+    .use(new WeChatOutboxModule())
   await cloud.start()
   // the demo products' images: the seed documents name them as `cloud://<env>.<bucket>/seed/images/<file>`
   if (seed) await cloud.module<StorageModule>('storage').seedFiles(path.join(databaseDir, 'seed', 'images'), SEED_IMAGES_PREFIX)

@@ -37,6 +37,10 @@ export type ErrorCode =
   | 'INVALID_TRANSITION'
   /** WeChat Pay refused or could not be reached; the order is unchanged, the client may retry. */
   | 'PAYMENT_FAILED'
+  /** A refund names a product not on the order, or more units of a line than are still paid for (`data.productId`), or nothing. */
+  | 'REFUND_INVALID'
+  /** Another request (refund or decision) changed the order first; read it again. */
+  | 'CONFLICT'
   /** Anything unexpected; the details are in the function's log under the request id. */
   | 'INTERNAL'
 

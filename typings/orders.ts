@@ -63,7 +63,7 @@ export interface PaymentParams {
   paySign: string
 }
 
-export interface OrdersApi {
+export interface OrdersApi extends AfterSaleApi {
   /** Prices the lines from the database with the store's shipping rule; reserves nothing. */
   quote: { request: { lines: RequestedLine[] }; response: Quote }
   /**
@@ -80,4 +80,101 @@ export interface OrdersApi {
   list: { request: { status?: OrderStatus; page?: number; pageSize?: number }; response: { orders: OrderView[]; hasMore: boolean } }
   /** One of my orders. */
   detail: { request: { orderId: string }; response: { order: OrderView } }
+}
+
+// ---- After the sale: shipping, receipt, refunds, subscribe messages ----
+
+/** How an order was shipped, as the owner entered it. */
+export interface ShippingInfo {
+  /** WeChat's delivery company id (get_delivery_list), e.g. `SF`, `ZTO`, `YTO`, `STO`, `YD`, `JD`, `EMS`. */
+  carrier: string
+  trackingNo: string
+  /** Whether WeChat's 发货信息管理 has accepted the upload (a failed upload is retried by the orders timer). */
+  uploaded: boolean
+}
+
+/** One requested line of a refund: a SKU of the order and how many of its units. */
+export interface RefundLineRequest {
+  skuId: string
+  quantity: number
+}
+
+/** A refund line as recorded: the units and their amount, from the order's snapshotted line. */
+export interface RefundLine extends RefundLineRequest {
+  productId: string
+  amountFen: number
+}
+
+/** requested: waiting for the owner; approved: WeChat Pay is refunding it (final on its notification); succeeded; rejected; withdrawn. */
+export type RefundState = 'requested' | 'approved' | 'succeeded' | 'rejected' | 'withdrawn'
+
+/** A refund of an order as the buyer and the owner see it. */
+export interface RefundView {
+  /** Our refund number (outRefundNo): `<orderId>-R<n>`. */
+  outRefundNo: string
+  state: RefundState
+  lines: RefundLine[]
+  /** Shipping refunded with it (only when the whole order is refunded before shipment). */
+  shippingFen: number
+  refundFen: number
+  reason: string
+  /** Whether this refund takes every unit still paid for (the order becomes refunded). */
+  full: boolean
+  /** Set by the owner on approval: whether the goods come back to stock. */
+  restock: boolean | null
+  /** The status the order goes back to if the request is rejected or withdrawn. */
+  from: OrderStatus
+  requestedAt: number
+  decidedAt: number | null
+  succeededAt: number | null
+  rejectReason?: string
+}
+
+/** An order with its after-sale state. */
+export interface AfterSaleOrderView extends OrderView {
+  shippedAt: number | null
+  completedAt: number | null
+  shipping: ShippingInfo | null
+  /** Total refunded so far (succeeded refunds), fen. */
+  refundedFen: number
+  /** Every refund asked for, oldest first; the last one may be in progress. */
+  refunds: RefundView[]
+}
+
+/** What the owner's order desk shows of an order. */
+export interface AdminOrderView extends AfterSaleOrderView {
+  buyerOpenid: string
+  sellerId: string | null
+}
+
+/** The subscribe-message kinds the store sends. */
+export type SubscribeKind = 'paid' | 'shipped' | 'refunded'
+
+export interface AfterSaleApi {
+  /** My shipped order arrived: it becomes completed (unconfirmed ones complete by themselves after `autoCompleteDays`). */
+  confirmReceipt: { request: { orderId: string }; response: { order: AfterSaleOrderView } }
+  /**
+   * Asks for a refund of my paid, shipped or completed order: the whole order (no `lines`) or
+   * chosen lines and quantities. The amount is computed on the server from the order's lines.
+   * A retry with the same requestId answers the same request.
+   */
+  'refund.request': { request: { orderId: string; requestId: string; reason: string; lines?: RefundLineRequest[] }; response: { order: AfterSaleOrderView; refund: RefundView } }
+  /** Withdraws my refund request while the owner has not decided it: the order goes back to where it was. */
+  'refund.withdraw': { request: { orderId: string }; response: { order: AfterSaleOrderView } }
+  /** My order with its shipping and refunds. */
+  afterSale: { request: { orderId: string }; response: { order: AfterSaleOrderView } }
+  /** The template ids the mini program passes to wx.requestSubscribeMessage (only the configured ones). */
+  'subscribe.templates': { request: Record<string, never>; response: { templates: Partial<Record<SubscribeKind, string>> } }
+  /** Reports the templates I accepted in wx.requestSubscribeMessage: each accept allows one message. */
+  'subscribe.accept': { request: { templateIds: string[] }; response: { credits: Partial<Record<SubscribeKind, number>> } }
+  /** Owner: orders of one status (paid = to ship, refund_requested = to decide), oldest first, by cursor. */
+  'admin.list': { request: { status: OrderStatus; cursor?: string; pageSize?: number }; response: { orders: AdminOrderView[]; nextCursor: string | null } }
+  /** Owner: one order. */
+  'admin.detail': { request: { orderId: string }; response: { order: AdminOrderView } }
+  /** Owner: ships a paid order; the shipping information is uploaded to WeChat (retried by the timer if WeChat fails). */
+  'admin.ship': { request: { orderId: string; carrier: string; trackingNo: string }; response: { order: AdminOrderView } }
+  /** Owner: approves the pending refund request; WeChat Pay refunds it, final on its notification. `restock`: the goods come back to stock. */
+  'admin.refund.approve': { request: { orderId: string; restock: boolean }; response: { order: AdminOrderView; submitted: boolean } }
+  /** Owner: rejects the pending refund request; the order goes back to where it was. */
+  'admin.refund.reject': { request: { orderId: string; reason?: string }; response: { order: AdminOrderView } }
 }

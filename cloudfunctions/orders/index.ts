@@ -9,6 +9,8 @@ import { callerOf, cloudApp, type FunctionContext } from '../../backend/cloud'
 import { action, defineFunction, DomainError } from '../../backend/handler'
 import { cancelUnpaidOrder, closePayment, moveHeldToSold, orderView, releaseLines, releaseOrderStock, releaseStock, reserveStock, type OrderDoc, type StockHold } from '../../backend/orders'
 import { settlePayment } from '../../backend/paid-order'
+import { runAfterSaleTimer } from '../../backend/after-sale'
+import { afterSaleActions } from '../../backend/after-sale-actions'
 import { nonceStr, payEnvId, paySucceeded, paymentGateway, subMchId } from '../../backend/payment'
 import { readStoreSettings } from '../../backend/settings'
 import { assertTransition, mergeLines, PricingError, quoteOrder, type PricedProduct, type PricedSku } from '../../domain/order'
@@ -328,6 +330,7 @@ const handle = defineFunction('orders', {
     needsIdentity: true,
     run: ({ data, caller }) => listOrders(caller.openid!, data.status, data.page, data.pageSize),
   }),
+  ...afterSaleActions,
 })
 
 /** Timer events (only from the platform's trigger) run the expiry; everything else is an action call. */
@@ -339,7 +342,7 @@ export async function main(event: unknown, context: FunctionContext): Promise<un
     } catch {
       source = ''
     }
-    if (source.split(',').includes('wx_trigger')) return expireOrders()
+    if (source.split(',').includes('wx_trigger')) return { ...(await expireOrders()), afterSale: await runAfterSaleTimer(db()) }
   }
   return handle(event, context)
 }

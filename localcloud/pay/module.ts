@@ -23,8 +23,18 @@ interface SimPayment {
   transactionId?: string
   timeEnd?: string
   /** Refunds by outRefundNo (WeChat refunds once per number). */
-  refunds: Map<string, { refundId: string; refundFee: number }>
+  refunds: Map<string, SimRefund>
   /** Notification deliveries attempted and the last answer. */
+  deliveries: number
+  delivered: boolean
+}
+
+/** One simulated refund and its notification to the function named in the refund request. */
+interface SimRefund {
+  refundId: string
+  refundFee: number
+  functionName?: string
+  successTime?: string
   deliveries: number
   delivered: boolean
 }
@@ -40,6 +50,11 @@ const ok = { returnCode: 'SUCCESS', returnMsg: 'OK' } as const
 
 function fail(errCode: string, errCodeDes: string) {
   return { ...ok, resultCode: 'FAIL', errCode, errCodeDes }
+}
+
+/** yyyy-MM-dd HH:mm:ss in China time, as WeChat writes a refund's success_time. */
+function wechatRefundTime(epochMs: number): string {
+  return new Date(epochMs + 8 * 3600_000).toISOString().replace('T', ' ').slice(0, 19)
 }
 
 /** yyyyMMddHHmmss in China time, as WeChat writes timeEnd. */
@@ -59,6 +74,11 @@ export class PayModule implements LocalCloudModule {
   readonly name = 'pay'
   private cloud?: LocalCloud
   private readonly payments = new Map<string, SimPayment>()
+  /** While true, accepted refunds are not notified until `POST /_local/pay/notifyRefund` (a late notification). */
+  private holdRefundNotifications = false
+  /** Failures a test asked for: the next `count` calls of an API answer `errCode` (`POST /_local/pay/failures`). */
+  private readonly failures = new Map<string, { count: number; errCode: string }>()
+  private stopped = false
 
   constructor(private readonly options: PayModuleOptions = {}) {}
 
@@ -71,6 +91,16 @@ export class PayModule implements LocalCloudModule {
     route('closeOrder', (b) => this.closeOrder(b))
     route('refund', (b) => this.refund(b))
     route('confirm', (b) => this.confirm(b))
+    route('refundNotifications', (b) => {
+      if (typeof b.hold === 'boolean') this.holdRefundNotifications = b.hold
+      return { hold: this.holdRefundNotifications }
+    })
+    route('notifyRefund', (b) => this.notifyRefund(b))
+    route('failures', (b) => {
+      if (typeof b.api !== 'string' || !Number.isInteger(b.count)) throw new CloudError('INVALID_PARAM', 'give {"api", "count", "errCode"?}', 400)
+      this.failures.set(b.api, { count: b.count as number, errCode: typeof b.errCode === 'string' ? b.errCode : 'SYSTEMERROR' })
+      return { ok: true }
+    })
     cloud.router.add('GET', /^\/_local\/pay\/payments\/([^/]+)$/, ({ res, params }) => {
       const payment = this.payments.get(decodeURIComponent(params[0]))
       if (!payment) throw new CloudError('INVALID_PARAM', 'no such payment', 404)
@@ -86,7 +116,11 @@ export class PayModule implements LocalCloudModule {
 
   private view(p: SimPayment): object {
     const { refunds, ...rest } = p
-    return { ...rest, refunds: [...refunds].map(([outRefundNo, r]) => ({ outRefundNo, ...r })) }
+    return { ...rest, refunds: [...refunds].map(([outRefundNo, r]) => ({ outRefundNo, ...r, notification: r.successTime ? this.refundNotification(p, outRefundNo, r) : undefined })) }
+  }
+
+  stop(): void {
+    this.stopped = true
   }
 
   private unifiedOrder(b: Record<string, unknown>): object {
@@ -153,20 +187,98 @@ export class PayModule implements LocalCloudModule {
   }
 
   private refund(b: Record<string, unknown>): object {
+    const failure = this.failures.get('refund')
+    if (failure && failure.count > 0) {
+      failure.count--
+      return fail(failure.errCode, '系统超时 (simulated)')
+    }
     const { outTradeNo, outRefundNo, totalFee, refundFee } = b
     const p = typeof outTradeNo === 'string' ? this.payments.get(outTradeNo) : undefined
     if (!p) return fail('ORDERNOTEXIST', '此交易订单号不存在')
     if (typeof outRefundNo !== 'string' || outRefundNo === '') return { returnCode: 'FAIL', returnMsg: 'outRefundNo is required' }
     const done = p.refunds.get(outRefundNo)
-    if (done) return { ...ok, resultCode: 'SUCCESS', refundId: done.refundId, refundFee: done.refundFee }
+    if (done) {
+      // the same number again: no second refund; a notification not yet acknowledged is sent again
+      if (done.functionName && !done.delivered && !this.holdRefundNotifications) setImmediate(() => void this.deliverRefund(p, outRefundNo, done))
+      return { ...ok, resultCode: 'SUCCESS', refundId: done.refundId, refundFee: done.refundFee }
+    }
     if (p.state !== 'SUCCESS' && p.state !== 'REFUND') return fail('TRADE_STATE_ERROR', '订单状态错误')
     if (totalFee !== p.totalFee) return fail('INVALID_REQUEST', 'totalFee does not match the order')
     const refunded = [...p.refunds.values()].reduce((s, r) => s + r.refundFee, 0)
     if (!Number.isInteger(refundFee) || (refundFee as number) <= 0 || refunded + (refundFee as number) > p.totalFee) return fail('INVALID_REQUEST', 'refundFee exceeds what is left')
     const refundId = `50${randomBytes(14).toString('hex')}`
-    p.refunds.set(outRefundNo, { refundId, refundFee: refundFee as number })
+    const refund: SimRefund = { refundId, refundFee: refundFee as number, deliveries: 0, delivered: false }
+    if (typeof b.functionName === 'string' && b.functionName !== '') refund.functionName = b.functionName
+    p.refunds.set(outRefundNo, refund)
     p.state = 'REFUND'
+    // WeChat refunds asynchronously: the money goes back, then the refund notification follows
+    if (refund.functionName) {
+      refund.successTime = wechatRefundTime(this.now())
+      if (!this.holdRefundNotifications) setImmediate(() => void this.deliverRefund(p, outRefundNo, refund))
+    }
     return { ...ok, resultCode: 'SUCCESS', refundId, refundFee }
+  }
+
+  /**
+   * The refund notification WeChat Pay sends the function named in the refund request, as
+   * CloudBase delivers it (source `wx_paycallback`): the v2 notification's fields in camelCase,
+   * with `req_info` already decrypted into `reqInfo`.
+   */
+  refundNotification(p: SimPayment, outRefundNo: string, r: SimRefund): Record<string, unknown> {
+    return {
+      returnCode: 'SUCCESS',
+      appid: LOCAL_APPID,
+      mchId: LOCAL_MCH_ID,
+      subAppid: LOCAL_APPID,
+      subMchId: p.subMchId,
+      nonceStr: randomBytes(16).toString('hex'),
+      reqInfo: {
+        transactionId: p.transactionId,
+        outTradeNo: p.outTradeNo,
+        refundId: r.refundId,
+        outRefundNo,
+        totalFee: p.totalFee,
+        settlementTotalFee: p.totalFee,
+        refundFee: r.refundFee,
+        settlementRefundFee: r.refundFee,
+        refundStatus: 'SUCCESS',
+        successTime: r.successTime,
+        refundRecvAccout: '支付用户零钱',
+        refundAccount: 'REFUND_SOURCE_UNSETTLED_FUNDS',
+        refundRequestSource: 'API',
+      },
+    }
+  }
+
+  /** Delivers (again) the notification of a refund now: `POST /_local/pay/notifyRefund {outRefundNo}`. */
+  private async notifyRefund(b: Record<string, unknown>): Promise<object> {
+    for (const p of this.payments.values()) {
+      const r = typeof b.outRefundNo === 'string' ? p.refunds.get(b.outRefundNo) : undefined
+      if (r && r.functionName) return { outRefundNo: b.outRefundNo, delivered: await this.deliverRefund(p, b.outRefundNo as string, r), deliveries: r.deliveries }
+    }
+    throw new CloudError('INVALID_PARAM', 'no refund with this outRefundNo and a notification function', 404)
+  }
+
+  /** Invokes the refund's notification function until it answers `{errcode: 0}` (bounded, with backoff), as WeChat does. */
+  private async deliverRefund(p: SimPayment, outRefundNo: string, r: SimRefund): Promise<boolean> {
+    const functions = this.requireCloud().module<FunctionsModule>('functions')
+    const attempts = this.options.maxDeliveries ?? 6
+    const base = this.options.retryBaseMs ?? 100
+    for (let attempt = 0; attempt < attempts && !this.stopped; attempt++) {
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(base * 2 ** (attempt - 1), 2000)))
+      if (this.stopped) break
+      r.deliveries++
+      try {
+        const answer = (await functions.invoke(r.functionName!, this.refundNotification(p, outRefundNo, r), { source: 'wx_paycallback' })) as { errcode?: unknown } | null
+        if (answer && answer.errcode === 0) {
+          r.delivered = true
+          return true
+        }
+      } catch {
+        // retried, as WeChat does
+      }
+    }
+    return false
   }
 
   /**
