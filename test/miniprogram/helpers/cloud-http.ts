@@ -79,3 +79,8 @@ export function writeDocuments(cloudUrl: string, docs: Array<{ collection: strin
   `
   execFileSync(process.execPath, ['-e', script], { cwd: REPO_ROOT, env: { ...process.env, CLOUD_URL: cloudUrl, DOCS: JSON.stringify(docs) }, stdio: ['ignore', 'ignore', 'pipe'] })
 }
+
+/** `referral.recordOpen` as `openid`, with exactly the request the app would send. */
+export function recordOpenAs(cloudUrl: string, openid: string | null, request: RequestOf<'referral', 'recordOpen'>): Promise<ResponseOf<'referral', 'recordOpen'>> {
+  return dataAs(cloudUrl, openid, 'referral', 'recordOpen', request)
+}
