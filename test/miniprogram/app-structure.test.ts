@@ -50,7 +50,7 @@ function resolveFrom(file: string, target: string): string {
   return target.startsWith('/') ? target.slice(1) : path.posix.normalize(path.posix.join(path.posix.dirname(file), target))
 }
 
-describe('WXML compiles with the official compiler (wcc)', () => {
+describe('WXML and WXSS compile with the official compilers (wcc, wcsc)', () => {
   test('the whole mini program compiles, and each page template is in the result', () => {
     ;(window as unknown as { __webview_engine_version__: number }).__webview_engine_version__ = 0.02
     const source = compiler.wxmlToJs(MINIPROGRAM_ROOT)
@@ -63,6 +63,17 @@ describe('WXML compiles with the official compiler (wcc)', () => {
     try {
       writeFileSync(path.join(dir, 'index.wxml'), '<view><text>{{name}}</view>')
       expect(() => compiler.wxmlToJs(dir)).toThrow(/index\.wxml/)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  test('every WXSS compiles with the official style compiler (wcsc), and a broken one is refused', () => {
+    expect(compiler.wxssToJs(MINIPROGRAM_ROOT)).toContain('wxssMap')
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'wcsc-broken-'))
+    try {
+      writeFileSync(path.join(dir, 'index.wxss'), '.a { color: red')
+      expect(() => compiler.wxssToJs(dir)).toThrow()
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }

@@ -136,3 +136,33 @@ test('a malformed share in the options records nothing', async () => {
   expect(await shareOpens()).toBe(before)
   expect(pending()).toBeNull()
 })
+
+test('the app records the launch\'s share from onLaunch, and a hot start from another card from onShow', async () => {
+  let app: { onLaunch(o: object): void; onShow(o: object): void } | undefined
+  const globals = globalThis as unknown as { App?: (o: typeof app) => void }
+  globals.App = (options) => (app = options)
+  try {
+    require('../../miniprogram/app') // the same module registry as the transport this test points
+  } finally {
+    delete globals.App
+  }
+  setTransportTarget({ openid: 'o-launch-app' })
+  const before = await shareOpens()
+  const cold = { scene: 1008, query: { ref: 'Zhou5tea', id: 'p-pu-erh' }, path: 'pages/product/detail/index' }
+  app!.onLaunch(cold)
+  app!.onShow(cold)
+  await waitForCount(before + 1)
+  expect(await sellerOf('o-launch-app')).toBe('s_Zhou5tea')
+
+  app!.onShow({ scene: 1007, query: { ref: 'Lin8shop', id: 'p-pu-erh' } }) // back from the background through Lin's card
+  await waitForCount(before + 2)
+  expect(await shareOpens()).toBe(before + 2)
+})
+
+async function waitForCount(count: number): Promise<void> {
+  const deadline = Date.now() + 15_000
+  while ((await shareOpens()) < count) {
+    if (Date.now() > deadline) throw new Error(`share opens never reached ${count}`)
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+}

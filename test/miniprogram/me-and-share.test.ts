@@ -228,5 +228,7 @@ describe('share', () => {
     expect(textOf(page, '.share-price')).toBe('¥45.90')
     expect(page.querySelector('.share-button')).toBeUndefined()
     expect(textsOf(page, '.save-poster')).toEqual([])
+    // shared on to Moments, it still names the original sharer
+    expect((page.instance as unknown as SharePage).onShareTimeline().query).toBe('ref=Lin8shop&id=p-walnut')
   })
 })

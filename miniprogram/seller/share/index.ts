@@ -7,6 +7,8 @@ import { LOADING_SHARE, posterLayout, productLine, timelineQuery, type ShareView
 
 interface ShareMethods {
   productId: string
+  /** The sharer's code when someone else's Moments share opened this page (kept when they share it on). */
+  visitorRef: string
   card: ShareCard | null
   load(): Promise<void>
   onRetry(): Promise<void>
@@ -34,12 +36,14 @@ function loadImage(canvas: WechatMiniprogram.Canvas, src: string): Promise<Wecha
 Page<ShareView, ShareMethods>({
   data: { ...LOADING_SHARE },
   productId: '',
+  visitorRef: '',
   card: null,
   canvas: null,
 
   onLoad(query: Record<string, string | undefined>) {
     this.productId = query.productId ?? query.id ?? ''
     // someone opening a Moments share of this page (single-page mode): the store, not the seller's tools
+    this.visitorRef = query.ref ?? ''
     this.setData({ visitor: !!query.ref })
     wx.showShareMenu({ withShareTicket: true, menus: ['shareAppMessage', 'shareTimeline'] })
     return this.load()
@@ -75,7 +79,8 @@ Page<ShareView, ShareMethods>({
   },
 
   onShareTimeline() {
-    return { title: this.data.productName || this.data.title, query: this.card ? timelineQuery(this.card.shortCode, this.productId || undefined) : '' }
+    const code = this.card?.shortCode ?? this.visitorRef
+    return { title: this.data.productName || this.data.title, query: code ? timelineQuery(code, this.productId || undefined) : '' }
   },
 
   async onDrawPoster() {
