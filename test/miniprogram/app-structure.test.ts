@@ -170,3 +170,34 @@ describe('code stays inside its package', () => {
     }
   })
 })
+
+describe('tap targets', () => {
+  /** Declarations per class selector in a WXSS file and the files it imports. */
+  function classRules(file: string, into = new Map<string, string[]>()): Map<string, string[]> {
+    const source = read(file)
+    for (const [, src] of source.matchAll(/@import\s+["']([^"']+)["']/g)) classRules(resolveFrom(file, src), into)
+    for (const [, selectors, body] of source.matchAll(/([^{}]+)\{([^}]*)\}/g)) {
+      for (const selector of selectors.split(',')) {
+        const single = /^\s*\.([\w-]+)\s*$/.exec(selector)
+        if (single) into.set(single[1], [...(into.get(single[1]) ?? []), body])
+      }
+    }
+    return into
+  }
+
+  const tall = (body: string) => [...body.matchAll(/(?:^|[\s;])(?:min-height|height|line-height)\s*:\s*(\d+)rpx/g)].some(([, n]) => Number(n) >= 88)
+  const tappableIn = (file: string) => [...read(file).matchAll(/<([a-z][\w-]*)\b([^>]*)>/g)].filter(([, tag, attrs]) => tag === 'button' || tag === 'navigator' || /\b(bind|catch):?tap=/.test(attrs))
+  // the home page belongs to the catalogue work in progress; pages that only include a template are checked through it
+  const mine = filesUnder(MINIPROGRAM_ROOT, '.wxml').filter((f) => !f.startsWith('pages/home/') && tappableIn(f).length > 0)
+
+  test.each(mine)('%s: every tappable element is at least 44px (88rpx) high', (file) => {
+    const rules = classRules('app.wxss')
+    const wxss = file.replace(/\.wxml$/, '.wxss')
+    if (existsSync(path.join(MINIPROGRAM_ROOT, wxss))) classRules(wxss, rules)
+    for (const [element, , attrs] of tappableIn(file)) {
+      const classes = (/\bclass="([^"]*)"/.exec(attrs)?.[1] ?? '').replace(/\{\{[^}]*\}\}/g, ' ').split(/\s+/).filter(Boolean)
+      const ok = classes.some((c) => (rules.get(c) ?? []).some(tall))
+      expect([element, ok]).toEqual([element, true])
+    }
+  })
+})
