@@ -6,6 +6,7 @@
  * the binding wait for `shareOpenSettled()`.
  */
 import { recordOpen, type RecordOpenRequest, type RecordOpenResponse } from '../services/referral'
+import { isApiError } from '../services/transport'
 import { makeOpenKey, parseShareOpen, shareOpenSignature, type LaunchOptionsLike, type ShareOpen } from './share-open'
 
 export const PENDING_OPEN_KEY = 'referral.pendingOpen'
@@ -37,12 +38,23 @@ export function captureShareOpen(options: LaunchOptionsLike): Promise<RecordOpen
     run = recordOnce(open).finally(() => inFlight.delete(signature))
     inFlight.set(signature, run)
   }
-  const done = run.then(() => undefined)
+  const done = run.then(
+    () => undefined,
+    () => undefined,
+  )
   settled = settled.then(() => done)
   return run
 }
 
 async function recordOnce(open: ShareOpen | null): Promise<RecordOpenResponse | null> {
+  try {
+    return await recordOrRetry(open)
+  } catch {
+    return null // storage or the platform failed; a launch never fails because of its share
+  }
+}
+
+async function recordOrRetry(open: ShareOpen | null): Promise<RecordOpenResponse | null> {
   const pending = readPending()
   if (!open) return pending ? send(pending) : null
   const signature = shareOpenSignature(open)
@@ -74,8 +86,13 @@ async function send(pending: PendingOpen): Promise<RecordOpenResponse | null> {
     recorded.add(pending.signature)
     if (readPending()?.request.openKey === pending.request.openKey) wx.removeStorageSync(PENDING_OPEN_KEY)
     return response
-  } catch {
-    // stays pending: the next show or launch sends the same open key
+  } catch (err) {
+    if (isApiError(err) && err.code !== 'INTERNAL') {
+      // the function answered and refused it: sending it again cannot change that
+      recorded.add(pending.signature)
+      if (readPending()?.request.openKey === pending.request.openKey) wx.removeStorageSync(PENDING_OPEN_KEY)
+    }
+    // otherwise it stays pending: the next show or launch sends the same open key
     return null
   }
 }

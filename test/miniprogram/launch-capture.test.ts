@@ -120,6 +120,15 @@ test('a call that fails stays pending with its open key; the next show sends the
   expect(pending()).toBeNull()
 })
 
+test('an open the function refuses is not retried forever', async () => {
+  setTransportTarget({ openid: 'o-launch-refused' })
+  const before = await shareOpens()
+  // well-formed for the client, but it names no share code (the function answers INVALID_INPUT)
+  expect(await captureShareOpen({ scene: 1048, query: { scene: '~~~' } })).toBeNull()
+  expect(pending()).toBeNull()
+  expect(await shareOpens()).toBe(before)
+})
+
 test('a page opened before the answer arrives still sees the binding (Me waits for the launch open)', async () => {
   setTransportTarget({ openid: 'o-launch-hurry' })
   void captureShareOpen({ scene: 1007, query: { ref: 'Lin8shop', id: 'p-jujube' } }) // the app does not wait

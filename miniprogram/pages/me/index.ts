@@ -4,7 +4,7 @@ import { applyToSell, getMyBinding } from '../../services/referral'
 import { getTempFileUrls, uploadFile } from '../../services/transport'
 import type { MyProfile } from '../../../typings/profile'
 import { makeOpenKey } from '../../launch/share-open'
-import { errorMessage, toastError } from '../../utils/errors'
+import { toastError } from '../../utils/errors'
 import { LOADING_ME, avatarCloudPath, cleanNickname, cleanPhone, toMeErrorView, toMeView, type MeView } from './me-view'
 
 type Input = WechatMiniprogram.Input
@@ -137,7 +137,7 @@ Page<MeView, MeMethods>({
       await this.show(await getMyProfile())
       wx.showToast({ title: seller.status === 'active' ? '你已成为推广员' : '申请已提交', icon: 'success' })
     } catch (err) {
-      wx.showToast({ title: errorMessage(err), icon: 'none' })
+      toastError(err)
     } finally {
       this.setData({ saving: false })
     }
