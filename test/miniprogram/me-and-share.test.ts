@@ -9,9 +9,9 @@ import os from 'node:os'
 import path from 'node:path'
 import { loadPage, textOf, textsOf, type LoadedPage } from './helpers/page-shim'
 import { startLocalCloudProcess, type LocalCloudProcess } from './helpers/local-cloud-process'
-import { dataAs } from './helpers/cloud-http'
+import { dataAs, writeDocuments } from './helpers/cloud-http'
 import { waitFor } from './helpers/wait'
-import { setTransportTarget } from '../../miniprogram/services/transport'
+import { setTransportTarget, uploadFile } from '../../miniprogram/services/transport'
 import { captureShareOpen } from '../../miniprogram/launch/record-share-open'
 
 jest.setTimeout(120_000)
@@ -213,6 +213,65 @@ describe('share', () => {
       delete harnessWx.requirePrivacyAuthorize
       toast.mockRestore()
       save.mockRestore()
+    }
+  })
+
+  test('the poster is drawn with the product image, name, price and the seller\'s code, and saved after consent and authorization', async () => {
+    const drawn: Array<[string, ...unknown[]]> = []
+    const ctx = {
+      scale: (...a: unknown[]) => drawn.push(['scale', ...a]),
+      fillRect: (...a: unknown[]) => drawn.push(['fillRect', ...a]),
+      fillText: (...a: unknown[]) => drawn.push(['fillText', ...a]),
+      drawImage: (image: { src: string }, ...a: unknown[]) => drawn.push(['drawImage', image.src, ...a]),
+      font: '',
+      fillStyle: '',
+    }
+    const canvas = {
+      width: 0,
+      height: 0,
+      getContext: () => ctx,
+      createImage: () => {
+        const image = { src: '', onload: () => {}, onerror: () => {} }
+        return new Proxy(image, {
+          set(target, key, value) {
+            ;(target as Record<string | symbol, unknown>)[key] = value
+            if (key === 'src') setTimeout(() => target.onload(), 0)
+            return true
+          },
+        })
+      },
+    }
+    const calls: string[] = []
+    const stubs: Record<string, unknown> = {
+      createSelectorQuery: () => ({ select: () => ({ fields: () => ({ exec: (cb: (res: unknown[]) => void) => cb([{ node: canvas, width: 300 }]) }) }) }),
+      requirePrivacyAuthorize: (o: { success(): void }) => (calls.push('privacy'), o.success()),
+      getSetting: (o: { success(r: unknown): void }) => o.success({ authSetting: {} }),
+      authorize: (o: { scope: string; success(): void }) => (calls.push(`authorize ${o.scope}`), o.success()),
+      canvasToTempFilePath: (o: { canvas: unknown; success(r: unknown): void }) => (calls.push(o.canvas === canvas ? 'export poster' : 'export ?'), o.success({ tempFilePath: 'wxfile://poster.png' })),
+      saveImageToPhotosAlbum: (o: { filePath: string; success(r: unknown): void }) => (calls.push(`save ${o.filePath}`), o.success({})),
+    }
+    // the product gets a photo, as the owner would upload it
+    const photo = path.join(tmp, 'longjing.png')
+    writeFileSync(photo, PNG)
+    setTransportTarget({ openid: 'o-demo-owner' })
+    const photoId = await uploadFile('products/p-soap/cover.png', photo)
+    writeDocuments(cloud.url, [{ collection: 'products', id: 'p-soap', doc: { images: [photoId] }, update: true }])
+
+    const originals = Object.fromEntries(Object.keys(stubs).map((k) => [k, harnessWx[k]]))
+    Object.assign(harnessWx, stubs)
+    try {
+      const page = await openShare('o-demo-seller-lin', { productId: 'p-soap' })
+      await (page.instance as unknown as SharePage).onSavePoster()
+
+      expect(calls).toEqual(['privacy', 'authorize scope.writePhotosAlbum', 'export poster', 'save wxfile://poster.png'])
+      const texts = drawn.filter(([op]) => op === 'fillText').map(([, text]) => text)
+      expect(texts).toEqual(['手工山茶油皂', '¥28.00', '长按识别小程序码'])
+      const images = drawn.filter(([op]) => op === 'drawImage').map(([, src]) => src)
+      expect(page.instance.data.productImage).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/.*cover\.png/)
+      expect(images).toEqual([page.instance.data.productImage, page.instance.data.codeImage])
+      expect(canvas.width).toBe(300 * 3) // drawn at the screen's pixel ratio
+    } finally {
+      Object.assign(harnessWx, originals)
     }
   })
 

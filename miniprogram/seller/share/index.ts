@@ -86,10 +86,13 @@ Page<ShareView, ShareMethods>({
   async onDrawPoster() {
     if (this.data.busy) return
     this.setData({ busy: true })
+    wx.showLoading({ title: '生成中', mask: true })
     try {
       await this.drawPoster()
       this.setData({ posterDrawn: true })
+      wx.hideLoading()
     } catch (err) {
+      wx.hideLoading()
       toastError(err)
     } finally {
       this.setData({ busy: false })
@@ -141,13 +144,16 @@ Page<ShareView, ShareMethods>({
         wx.showToast({ title: '需要允许保存到相册', icon: 'none' })
         return
       }
+      wx.showLoading({ title: '保存中', mask: true })
       const canvas = this.canvas ?? (await this.drawPoster())
       const { tempFilePath } = await new Promise<WechatMiniprogram.CanvasToTempFilePathSuccessCallbackResult>((resolve, reject) =>
         wx.canvasToTempFilePath({ canvas, fileType: 'png', success: resolve, fail: reject } as WechatMiniprogram.CanvasToTempFilePathOption),
       )
       await new Promise((resolve, reject) => wx.saveImageToPhotosAlbum({ filePath: tempFilePath, success: resolve, fail: reject }))
+      wx.hideLoading()
       wx.showToast({ title: '海报已保存到相册', icon: 'success' })
     } catch (err) {
+      wx.hideLoading()
       toastError(err)
     } finally {
       this.setData({ busy: false })

@@ -65,16 +65,19 @@ export async function issueGroupCloudId(cloudUrl: string, openGId: string): Prom
 }
 
 /**
- * Writes documents as the store's operator would (the SDK over the local cloud's /admin wire
+ * Writes (or, with `update`, merges into) documents as the store's operator would (the SDK over the local cloud's /admin wire
  * protocol), in a separate Node process: the SDK does not belong in the jsdom environment.
  */
-export function writeDocuments(cloudUrl: string, docs: Array<{ collection: string; id: string; doc: Record<string, unknown> }>): void {
+export function writeDocuments(cloudUrl: string, docs: Array<{ collection: string; id: string; doc: Record<string, unknown>; update?: boolean }>): void {
   const script = `
     process.env.TENCENTCLOUD = 'true'
     const tcb = require('@cloudbase/node-sdk')
     const db = tcb.init({ env: 'local', secretId: 'local', secretKey: 'local', serviceUrl: process.env.CLOUD_URL + '/admin' }).database()
     ;(async () => {
-      for (const { collection, id, doc } of JSON.parse(process.env.DOCS)) await db.collection(collection).doc(id).set(doc)
+      for (const { collection, id, doc, update } of JSON.parse(process.env.DOCS)) {
+        if (update) await db.collection(collection).doc(id).update(doc)
+        else await db.collection(collection).doc(id).set(doc)
+      }
     })().catch((err) => { console.error(err); process.exit(1) })
   `
   execFileSync(process.execPath, ['-e', script], { cwd: REPO_ROOT, env: { ...process.env, CLOUD_URL: cloudUrl, DOCS: JSON.stringify(docs) }, stdio: ['ignore', 'ignore', 'pipe'] })
