@@ -68,6 +68,11 @@ export function valueText(clvFen: number | null | undefined): string {
   return typeof clvFen === 'number' ? `价值${formatApproxYuan(clvFen)}` : ''
 }
 
+/** '买过 2 次 · 共 ¥239.00', or '还没有下单'. */
+export function purchasesText(paidOrders: number, spendFen: number): string {
+  return paidOrders > 0 ? `买过 ${paidOrders} 次 · 共 ${formatFen(spendFen)}` : '还没有下单'
+}
+
 export function toCustomerCard(row: CustomerRow): CustomerCard {
   const name = displayName(row.nickname)
   return {
@@ -77,7 +82,7 @@ export function toCustomerCard(row: CustomerRow): CustomerCard {
     segmentLabel: row.segmentLabel ?? (row.paidOrders > 0 ? '' : '未下单'),
     segmentCode: row.segment ?? 'none',
     valueText: valueText(row.clvFen),
-    purchasesText: row.paidOrders > 0 ? `买过 ${row.paidOrders} 次 · 共 ${formatFen(row.spendFen)}` : '还没有下单',
+    purchasesText: purchasesText(row.paidOrders, row.spendFen),
     lastPurchaseText: row.lastPurchaseDay ? `最近购买 ${formatDay(row.lastPurchaseDay)}` : '',
   }
 }
@@ -200,13 +205,13 @@ export function toDetailView(detail: CustomerDetailResponse): CustomerDetailView
     segmentLabel: freshScore?.segmentLabel ?? customer.segmentLabel ?? '',
     sentences,
     segmentRule: explanation?.segmentRule ?? '',
-    purchasesText: customer.paidOrders > 0 ? `买过 ${customer.paidOrders} 次 · 共 ${formatFen(customer.spendFen)}` : '还没有下单',
+    purchasesText: purchasesText(customer.paidOrders, customer.spendFen),
     boundText: customer.boundAt ? `${formatDay(customer.boundAt)} 成为你的客户` : '',
     orders: detail.orders.map(toOrderLine),
     referred: detail.referred.map((r) => ({
       customerId: r.customerId,
       name: displayName(r.nickname),
-      text: r.paidOrders > 0 ? `买过 ${r.paidOrders} 次 · 共 ${formatFen(r.spendFen)}` : '还没有下单',
+      text: purchasesText(r.paidOrders, r.spendFen),
     })),
   }
 }

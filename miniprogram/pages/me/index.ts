@@ -1,7 +1,7 @@
 import { shareOpenSettled } from '../../launch/record-share-open'
 import { getMyProfile, updateMyProfile } from '../../services/profile'
 import { applyToSell, getMyBinding } from '../../services/referral'
-import { getTempFileUrls, uploadFile } from '../../services/transport'
+import { displayUrls, uploadFile } from '../../services/transport'
 import type { MyProfile } from '../../../typings/profile'
 import { makeOpenKey } from '../../launch/share-open'
 import { toastError } from '../../utils/errors'
@@ -25,9 +25,8 @@ interface MeMethods {
 }
 
 async function avatarSrcOf(profile: MyProfile): Promise<string> {
-  if (!profile.avatarUrl) return ''
-  const [file] = await getTempFileUrls([profile.avatarUrl])
-  return file && file.status === 0 ? file.tempFileURL : ''
+  const [src] = await displayUrls([profile.avatarUrl])
+  return src
 }
 
 Page<MeView, MeMethods>({

@@ -1,6 +1,6 @@
 import { listProducts } from '../../services/catalog'
 import { getPosterCode, getShareCard, type ShareCard } from '../../services/referral'
-import { getTempFileUrls } from '../../services/transport'
+import { displayUrls } from '../../services/transport'
 import { errorMessage, toastError } from '../../utils/errors'
 import { authorizeAlbum } from '../../utils/privacy'
 import { LOADING_SHARE, posterLayout, productLine, timelineQuery, type ShareView } from './share-view'
@@ -16,12 +16,6 @@ interface ShareMethods {
   onSavePoster(): Promise<void>
   drawPoster(): Promise<WechatMiniprogram.Canvas>
   canvas: WechatMiniprogram.Canvas | null
-}
-
-async function tempUrls(fileIDs: Array<string | undefined>): Promise<string[]> {
-  const ids = fileIDs.filter((id): id is string => !!id)
-  const files = ids.length > 0 ? await getTempFileUrls(ids) : []
-  return fileIDs.map((id) => (id ? files.find((f) => f.fileID === id && f.status === 0)?.tempFileURL ?? '' : ''))
 }
 
 function loadImage(canvas: WechatMiniprogram.Canvas, src: string): Promise<WechatMiniprogram.Image> {
@@ -59,13 +53,13 @@ Page<ShareView, ShareMethods>({
       const productId = this.productId || undefined
       const product = productId ? (await listProducts()).find((p) => p._id === productId) : undefined
       if (this.data.visitor) {
-        const [productImage] = await tempUrls([product?.images[0]])
+        const [productImage] = await displayUrls([product?.images[0]])
         this.setData({ status: 'ready', title: '小店', productImage, ...productLine(product) })
         return
       }
       const [card, code] = await Promise.all([getShareCard(productId), getPosterCode(productId)])
       this.card = card
-      const [productImage, codeImage] = await tempUrls([card.imageUrl ?? product?.images[0], code.fileID])
+      const [productImage, codeImage] = await displayUrls([card.imageUrl ?? product?.images[0], code.fileID])
       this.setData({ status: 'ready', title: card.title, shortCode: card.shortCode, productImage, codeImage, ...productLine(product) })
     } catch (err) {
       this.setData({ status: 'error', errorMessage: errorMessage(err) })
