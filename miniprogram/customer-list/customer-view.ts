@@ -173,6 +173,23 @@ export function referredSentence(count: number): string {
   return count > 0 ? `带来了 ${count} 位顾客` : '还没有带来新顾客'
 }
 
+const CHANNEL_WORDS: Readonly<Record<number, string>> = {
+  1007: '好友分享的卡片',
+  1008: '群里分享的卡片',
+  1044: '群里分享的卡片',
+  1047: '扫描小程序码',
+  1048: '长按小程序码',
+  1049: '相册里的小程序码',
+  1154: '朋友圈',
+}
+
+/** '2026年8月3日 通过群里分享的卡片成为你的客户'; '' without a binding. */
+export function boundSentence(boundAt: string | undefined, source: { scene: number } | undefined): string {
+  if (!boundAt) return ''
+  const how = source ? CHANNEL_WORDS[source.scene] : undefined
+  return how ? `${formatDay(boundAt)} 通过${how}成为你的客户` : `${formatDay(boundAt)} 成为你的客户`
+}
+
 export function toOrderLine(order: CustomerOrderRow): OrderLine {
   return {
     orderId: order.orderId,
@@ -206,7 +223,7 @@ export function toDetailView(detail: CustomerDetailResponse): CustomerDetailView
     sentences,
     segmentRule: explanation?.segmentRule ?? '',
     purchasesText: purchasesText(customer.paidOrders, customer.spendFen),
-    boundText: customer.boundAt ? `${formatDay(customer.boundAt)} 成为你的客户` : '',
+    boundText: boundSentence(customer.boundAt, customer.bindingSource),
     orders: detail.orders.map(toOrderLine),
     referred: detail.referred.map((r) => ({
       customerId: r.customerId,

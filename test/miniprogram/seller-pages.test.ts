@@ -164,6 +164,7 @@ describe('one customer', () => {
     await waitFor(() => page.instance.data.status !== 'loading', 'customer page')
 
     expect(textOf(page, '.name')).toContain('美美')
+    expect(textOf(page, '.bound')).toBe('2026年8月3日 通过好友分享的卡片成为你的客户')
     const sentences = textsOf(page, '.sentence')
     expect(sentences).toContain('带来了 1 位顾客') // 浩子 came through 美美's forwarded card
     expect(sentences.some((s) => /^价值(约 \d+ 元|不到 1 元)$/.test(s))).toBe(true)

@@ -1,5 +1,5 @@
 /** The pure mappers behind the Me, customers and share pages, and the one error mapping. */
-import { appendPage, repurchaseSentence, referredSentence, toCustomerCard, toDetailView, toListView, valueText } from '../../miniprogram/customer-list/customer-view'
+import { appendPage, boundSentence, repurchaseSentence, referredSentence, toCustomerCard, toDetailView, toListView, valueText } from '../../miniprogram/customer-list/customer-view'
 import { avatarCloudPath, cleanNickname, cleanPhone, toMeView } from '../../miniprogram/pages/me/me-view'
 import { posterLayout, timelineQuery } from '../../miniprogram/seller/share/share-view'
 import { ApiError } from '../../miniprogram/services/transport'
@@ -127,6 +127,12 @@ describe('one customer', () => {
     expect(view.referred.map((r) => r.name)).toEqual(['浩子', '未留昵称的顾客', '未留昵称的顾客'])
     // no raw probabilities or scores on screen
     expect(JSON.stringify(view)).not.toMatch(/0\.92|12049/)
+  })
+
+  test('how the customer came, in words', () => {
+    expect(boundSentence('2026-09-12T08:30:00.000Z', { scene: 1044 })).toBe('2026年9月12日 通过群里分享的卡片成为你的客户')
+    expect(boundSentence('2026-09-12T08:30:00.000Z', { scene: 1001 })).toBe('2026年9月12日 成为你的客户')
+    expect(boundSentence(undefined, undefined)).toBe('')
   })
 
   test('before a first purchase the page says there is no value yet', () => {
