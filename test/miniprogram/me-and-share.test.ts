@@ -7,7 +7,7 @@ import './helpers/wx-harness'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { loadPage, textOf, textsOf, type LoadedPage } from './helpers/page-shim'
+import { loadPage, tap, textOf, textsOf, type LoadedPage } from './helpers/page-shim'
 import { startLocalCloudProcess, type LocalCloudProcess } from './helpers/local-cloud-process'
 import { dataAs, writeDocuments } from './helpers/cloud-http'
 import { waitFor } from './helpers/wait'
@@ -47,11 +47,6 @@ async function openMe(openid: string): Promise<LoadedPage> {
 
 const settle = (page: LoadedPage) => waitFor(() => !page.instance.data.saving, 'saving')
 
-function tap(page: LoadedPage, selector: string): void {
-  const node = page.querySelector(selector)
-  if (!node) throw new Error(`nothing matches ${selector}`)
-  node.dispatchEvent('tap')
-}
 
 describe('Me', () => {
   test('a newcomer sets a nickname with the nickname input; it is saved through the profile function', async () => {

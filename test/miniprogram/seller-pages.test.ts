@@ -4,7 +4,7 @@
  * customers bound by real share opens and scored by real payments.
  */
 import './helpers/wx-harness'
-import { loadPage, textOf, textsOf, type LoadedPage } from './helpers/page-shim'
+import { loadPage, tap, textOf, textsOf, type LoadedPage } from './helpers/page-shim'
 import { startLocalCloudProcess, type LocalCloudProcess } from './helpers/local-cloud-process'
 import { buyAndPay, dataAs, writeDocuments } from './helpers/cloud-http'
 import { buildValueModel } from '../../domain/value'
@@ -61,11 +61,6 @@ async function openMyCustomers(): Promise<LoadedPage> {
 
 const names = (page: LoadedPage) => textsOf(page, '.customer-name')
 
-function tap(page: LoadedPage, selector: string, index = 0): void {
-  const node = page.querySelectorAll(selector)[index]
-  if (!node) throw new Error(`nothing matches ${selector} [${index}]`)
-  node.dispatchEvent('tap')
-}
 
 describe('My customers', () => {
   test('a seller sees their customers by value, the buyers first with their value in words', async () => {
