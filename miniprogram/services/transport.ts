@@ -110,6 +110,13 @@ export async function getTempFileUrls(fileIDs: string[]): Promise<TempFileUrl[]>
   return res.fileList.map((f) => ({ fileID: f.fileID, tempFileURL: f.tempFileURL, status: f.status, errMsg: f.errMsg }))
 }
 
+/** URLs an <image> can show for cloud fileIDs, in order: '' for an absent id or one that has no URL. */
+export async function displayUrls(fileIDs: Array<string | undefined>): Promise<string[]> {
+  const ids = fileIDs.filter((id): id is string => !!id)
+  const files = ids.length > 0 ? await getTempFileUrls(ids) : []
+  return fileIDs.map((id) => (id ? files.find((f) => f.fileID === id && f.status === 0)?.tempFileURL ?? '' : ''))
+}
+
 /** Deletes cloud files; a user may delete only files they uploaded, so check each status. */
 export async function deleteFiles(fileIDs: string[]): Promise<FileStatus[]> {
   if (usesLocalCloud()) return (await postToLocalCloud<{ fileList: FileStatus[] }>('/storage/delete', { fileList: fileIDs }, 'cloud.deleteFile')).fileList

@@ -8,3 +8,14 @@ export function formatFen(fen: number): string {
   const abs = Math.abs(fen)
   return `${sign}¥${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`
 }
+
+/**
+ * A rough amount for sentences, in whole yuan: 12049 → '约 120 元', 40 → '不到 1 元'. For
+ * estimates (a customer's value), never for prices.
+ */
+export function formatApproxYuan(fen: number): string {
+  if (!Number.isFinite(fen)) throw new RangeError(`money must be a number of fen, got ${fen}`)
+  const yuan = Math.round(fen / 100)
+  if (yuan < 1) return '不到 1 元'
+  return `约 ${yuan} 元`
+}

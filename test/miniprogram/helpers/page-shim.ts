@@ -81,3 +81,10 @@ export function textOf(page: LoadedPage, selector: string): string | undefined {
 export function textsOf(page: LoadedPage, selector: string): string[] {
   return page.querySelectorAll(selector).map((node) => node.dom?.textContent ?? '')
 }
+
+/** Taps the `index`th element matching `selector`; throws when there is none. */
+export function tap(page: LoadedPage, selector: string, index = 0): void {
+  const node = page.querySelectorAll(selector)[index]
+  if (!node) throw new Error(`nothing matches ${selector} [${index}]`)
+  node.dispatchEvent('tap')
+}

@@ -1,8 +1,8 @@
 /**
  * The `wx` the page tests run against: miniprogram-simulate's mocks, with `wx.request` made real
  * (Node's http, so the transport reaches an actual local cloud), `wx.getFileSystemManager().readFile`
- * reading real files (for uploads), and without `wx.cloud`, so the transport runs in local mode as
- * it does in DevTools against `npm start`.
+ * reading real files (for uploads), storage kept in memory (the simulator's keeps nothing), and
+ * without `wx.cloud`, so the transport runs in local mode as it does in DevTools against `npm start`.
  */
 import { readFile } from 'node:fs'
 import http from 'node:http'
@@ -87,7 +87,26 @@ function getFileSystemManager(): WechatMiniprogram.FileSystemManager {
   } as unknown as WechatMiniprogram.FileSystemManager
 }
 
+/** Storage as WeChat keeps it: per key, values copied in and out. */
+const storage = new Map<string, string>()
+const storageApi = {
+  setStorageSync(key: string, value: unknown) {
+    storage.set(key, JSON.stringify(value))
+  },
+  getStorageSync(key: string): unknown {
+    const text = storage.get(key)
+    return text === undefined ? '' : JSON.parse(text)
+  },
+  removeStorageSync(key: string) {
+    storage.delete(key)
+  },
+  clearStorageSync() {
+    storage.clear()
+  },
+}
+
 const harnessWx = wx as unknown as Record<string, unknown>
+Object.assign(harnessWx, storageApi)
 harnessWx.request = request
 harnessWx.getFileSystemManager = getFileSystemManager
 delete harnessWx.cloud

@@ -1,0 +1,3 @@
+import { customerListPage } from '../../customer-list/list-page'
+
+Page(customerListPage('/seller/customer/index'))

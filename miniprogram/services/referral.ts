@@ -1,0 +1,32 @@
+/** Share opens, share cards, poster codes and seller applications: the only module that calls the `referral` function. */
+import type { RequestOf, ResponseOf } from '../../typings/api'
+import type { MyBinding, SellerView } from '../../typings/referral'
+import { callFunction } from './transport'
+
+export type RecordOpenRequest = RequestOf<'referral', 'recordOpen'>
+export type RecordOpenResponse = ResponseOf<'referral', 'recordOpen'>
+export type ShareCard = ResponseOf<'referral', 'shareCard'>
+export type PosterCode = ResponseOf<'referral', 'posterCode'>
+
+export function recordOpen(request: RecordOpenRequest): Promise<RecordOpenResponse> {
+  return callFunction('referral', 'recordOpen', request)
+}
+
+/** Title, image and a path carrying the caller's own code, for onShareAppMessage. */
+export function getShareCard(productId?: string): Promise<ShareCard> {
+  return callFunction('referral', 'shareCard', productId ? { productId } : {})
+}
+
+/** The caller's mini program code for a poster (a cloud fileID). */
+export function getPosterCode(productId?: string): Promise<PosterCode> {
+  return callFunction('referral', 'posterCode', productId ? { productId } : {})
+}
+
+export function getMyBinding(): Promise<{ binding: MyBinding | null; shortCode?: string }> {
+  return callFunction('referral', 'myBinding', {})
+}
+
+/** Asks to become a seller under `name`; idempotent. */
+export async function applyToSell(name: string): Promise<SellerView> {
+  return (await callFunction('referral', 'sellers.apply', { name })).seller
+}
