@@ -48,7 +48,9 @@ async function groupOf(cloudId: string | undefined): Promise<string | undefined>
   if (cloudId === undefined) return undefined
   try {
     const [entry] = await wechatOpenApi().getOpenData([cloudId])
-    const parsed = openGId.safeParse((entry?.data as { openGId?: unknown } | undefined)?.openGId)
+    // wx.getGroupEnterInfo's open data names the group `opengid`; the older wx.getShareInfo's, `openGId`
+    const data = entry?.data as { opengid?: unknown; openGId?: unknown } | undefined
+    const parsed = openGId.safeParse(data?.opengid ?? data?.openGId)
     if (parsed.success) return parsed.data
     console.warn(`group cloudID did not resolve: ${entry?.errCode ?? ''} ${entry?.errMsg ?? ''}`)
   } catch (err) {

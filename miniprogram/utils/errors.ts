@@ -12,6 +12,9 @@ const MESSAGES: Readonly<Record<ErrorCode, string>> = {
   ORDER_NOT_FOUND: '订单不存在',
   INVALID_TRANSITION: '订单状态已变化，请刷新',
   PAYMENT_FAILED: '支付未完成，请稍后重试',
+  IN_USE: '仍在使用中，无法删除',
+  REFUND_INVALID: '退款的商品或数量有误',
+  CONFLICT: '内容已被更新，请刷新后重试',
   INTERNAL: '网络开小差了，请稍后重试',
 }
 

@@ -175,10 +175,10 @@ describe('share', () => {
 
   test('a product card names the product and price, and its paths carry the product and the code', async () => {
     const page = await openShare('o-demo-seller-lin', { productId: 'p-longjing' })
-    expect(textOf(page, '.share-title')).toBe('明前龙井 250g')
+    expect(textOf(page, '.share-title')).toBe('明前龙井')
     expect(textOf(page, '.share-price')).toBe('¥168.00')
     const share = page.instance as unknown as SharePage
-    expect(share.onShareAppMessage()).toMatchObject({ title: '明前龙井 250g', path: '/pages/product/detail/index?id=p-longjing&ref=Lin8shop' })
+    expect(share.onShareAppMessage()).toMatchObject({ title: '明前龙井', path: '/pages/product/detail/index?id=p-longjing&ref=Lin8shop' })
     expect(share.onShareTimeline().query).toBe('ref=Lin8shop&id=p-longjing')
   })
 
@@ -278,7 +278,7 @@ describe('share', () => {
 
   test('opened from Moments by someone else, the page shows the store\'s product, not the seller\'s tools', async () => {
     const page = await openShare('o-share-visitor', { ref: 'Lin8shop', id: 'p-walnut' })
-    expect(textOf(page, '.share-title')).toBe('纸皮核桃 1kg')
+    expect(textOf(page, '.share-title')).toBe('纸皮核桃')
     expect(textOf(page, '.share-price')).toBe('¥45.90')
     expect(page.querySelector('.share-button')).toBeUndefined()
     expect(textsOf(page, '.save-poster')).toEqual([])

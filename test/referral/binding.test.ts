@@ -151,7 +151,7 @@ describe('where the open came from', () => {
 
   test('a group card records the group id the platform resolves from its cloudID', async () => {
     // what wx.getGroupEnterInfo hands the page on WeChat; the local cloud plays WeChat's side
-    const { cloudID } = await (await fetch(`${t.url}/_local/open-data`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ data: { openGId: 'G-tea-lovers' } }) })).json()
+    const { cloudID } = await (await fetch(`${t.url}/_local/open-data`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ data: { opengid: 'G-tea-lovers' } }) })).json()
     const shopper = newShopper()
     const opened = expectOk(await openShare(t, shopper, LIN.code, 1044, { groupCloudId: cloudID }))
     expect(await doc(t, 'shareOpens', opened.openId)).toMatchObject({ groupId: 'G-tea-lovers', channel: 'group' })
@@ -159,7 +159,7 @@ describe('where the open came from', () => {
   })
 
   test('a cloudID the platform does not vouch for (forged or expired) records the open without a group', async () => {
-    const { cloudID } = await (await fetch(`${t.url}/_local/open-data`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ data: { openGId: 'G-old' } }) })).json()
+    const { cloudID } = await (await fetch(`${t.url}/_local/open-data`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ data: { opengid: 'G-old' } }) })).json()
     t.cloud.clock.advance(5 * 60_000 + 1)
     for (const groupCloudId of ['forged_G-admins', cloudID]) {
       const shopper = newShopper()

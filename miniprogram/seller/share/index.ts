@@ -1,6 +1,6 @@
-import { listProducts } from '../../services/catalog'
+import { productDetail } from '../../services/catalog'
 import { getPosterCode, getShareCard, type ShareCard } from '../../services/referral'
-import { displayUrls } from '../../services/transport'
+import { displayUrls, isApiError } from '../../services/transport'
 import { errorMessage, toastError } from '../../utils/errors'
 import { authorizeAlbum } from '../../utils/privacy'
 import { LOADING_SHARE, posterLayout, productLine, timelineQuery, type ShareView } from './share-view'
@@ -51,7 +51,7 @@ Page<ShareView, ShareMethods>({
   async load() {
     try {
       const productId = this.productId || undefined
-      const product = productId ? (await listProducts()).find((p) => p._id === productId) : undefined
+      const product = productId ? await productDetail(productId).catch((err) => (isApiError(err) && err.code === 'NOT_FOUND' ? undefined : Promise.reject(err))) : undefined
       if (this.data.visitor) {
         const [productImage] = await displayUrls([product?.images[0]])
         this.setData({ status: 'ready', title: '小店', productImage, ...productLine(product) })

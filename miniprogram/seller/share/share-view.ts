@@ -33,7 +33,7 @@ export const LOADING_SHARE: ShareView = {
 }
 
 export function productLine(product: ProductSummary | undefined): { productName: string; priceText: string } {
-  return product ? { productName: product.name, priceText: formatFen(product.priceFen) } : { productName: '', priceText: '' }
+  return product ? { productName: product.name, priceText: formatFen(product.fromPriceFen) } : { productName: '', priceText: '' }
 }
 
 /** The Moments share's query: the sharer's code (and product), nothing else; Moments opens this page in single-page mode. */

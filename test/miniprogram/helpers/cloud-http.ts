@@ -46,9 +46,9 @@ export async function dataAs<N extends FunctionName, A extends ActionName<N>>(cl
 
 let seq = 0
 
-/** `openid` buys `quantity` of `productId` and pays through the simulated WeChat Pay; resolves once the callback made it paid. */
-export async function buyAndPay(cloudUrl: string, openid: string, productId: string, quantity = 1): Promise<string> {
-  const { order } = await dataAs(cloudUrl, openid, 'orders', 'create', { requestId: `page-test-${Date.now().toString(36)}-${++seq}`, lines: [{ productId, quantity }] })
+/** `openid` buys `quantity` of SKU `skuId` and pays through the simulated WeChat Pay; resolves once the callback made it paid. */
+export async function buyAndPay(cloudUrl: string, openid: string, skuId: string, quantity = 1): Promise<string> {
+  const { order } = await dataAs(cloudUrl, openid, 'orders', 'create', { requestId: `page-test-${Date.now().toString(36)}-${++seq}`, lines: [{ skuId, quantity }] })
   await dataAs(cloudUrl, openid, 'orders', 'pay', { orderId: order._id })
   const confirmed = await post(`${cloudUrl}/_local/pay/confirm`, { outTradeNo: order._id })
   if (confirmed.status !== 200) throw new Error(`pay/confirm: HTTP ${confirmed.status}`)
@@ -57,9 +57,9 @@ export async function buyAndPay(cloudUrl: string, openid: string, productId: str
   return order._id
 }
 
-/** What `wx.getGroupEnterInfo` gives a page opened from a group card: a cloudID the platform resolves to `openGId`. */
+/** What `wx.getGroupEnterInfo` gives a page opened from a group card: a cloudID the platform resolves to `{opengid}` (the field wx.getGroupEnterInfo's open data uses). */
 export async function issueGroupCloudId(cloudUrl: string, openGId: string): Promise<string> {
-  const res = await post(`${cloudUrl}/_local/open-data`, { data: { openGId } })
+  const res = await post(`${cloudUrl}/_local/open-data`, { data: { opengid: openGId } })
   if (res.status !== 200 || typeof res.body.cloudID !== 'string') throw new Error(`open-data: HTTP ${res.status} ${JSON.stringify(res.body)}`)
   return res.body.cloudID as string
 }
