@@ -98,8 +98,25 @@ async function boundSeller(openid: string): Promise<string | null> {
  */
 async function createOrder(openid: string, requestId: string, requested: RequestedLine[]): Promise<ResponseOf<'orders', 'create'>> {
   const orderId = orderIdFor(openid, requestId)
-  const existing = await readOrder(orderId)
-  if (existing) return { order: orderView(existing), payment: await paymentIfPossible(existing) }
+  try {
+    return await createOrderOnce(openid, orderId, requestId, requested)
+  } catch (err) {
+    // A retry of a request whose order exists answers that order, whatever the shelf says now
+    // (its own reservation attempt found the units gone, or the product off sale).
+    if (err instanceof DomainError && (err.code === 'OUT_OF_STOCK' || err.code === 'PRODUCT_UNAVAILABLE')) {
+      const existing = await readOrder(orderId)
+      if (existing) return { order: orderView(existing), payment: await paymentIfPossible(existing) }
+    }
+    throw err
+  }
+}
+
+/**
+ * One attempt, optimistic: the order is not read first (a purchase is one round trip cheaper).
+ * A retry whose order exists reserves, finds the order id taken when it writes, gives its
+ * reservation back and answers the existing order.
+ */
+async function createOrderOnce(openid: string, orderId: string, requestId: string, requested: RequestedLine[]): Promise<ResponseOf<'orders', 'create'>> {
   const lines = mergeLines(requested)
   const [quote, sellerId] = await Promise.all([priceLines(lines, false), boundSeller(openid)])
   const reserved: Array<{ skuId: string; quantity: number }> = []

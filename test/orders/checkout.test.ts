@@ -93,6 +93,21 @@ describe('create', () => {
     expect(((await sku(t, 'p-walnut')) as any).holds.filter((h: any) => h.orderId === orderId)).toHaveLength(1)
   })
 
+  test('a retry after the last unit went (to this very order) or the product went off sale still answers the order', async () => {
+    await addProduct(t, { _id: 'p-retry-last', name: 'last tin', priceFen: 5000, stock: 1 })
+    const id = requestId()
+    const first = await alice()('create', { requestId: id, lines: [{ skuId: 'p-retry-last', quantity: 1 }] })
+    expect(first).toMatchObject({ ok: true })
+    const again = await alice()('create', { requestId: id, lines: [{ skuId: 'p-retry-last', quantity: 1 }] })
+    expect(again).toMatchObject({ ok: true, data: { order: { _id: (first as any).data.order._id } } })
+    await t.db.collection('products').doc('p-retry-last').update({ onSale: false })
+    const offSale = await alice()('create', { requestId: id, lines: [{ skuId: 'p-retry-last', quantity: 1 }] })
+    expect(offSale).toMatchObject({ ok: true, data: { order: { _id: (first as any).data.order._id } } })
+    expect(await sku(t, 'p-retry-last')).toMatchObject({ stock: 0, reserved: 1, sold: 0 })
+    // a new request for it is refused as before
+    expect(await alice()('create', { requestId: requestId(), lines: [{ skuId: 'p-retry-last', quantity: 1 }] })).toMatchObject({ ok: false, code: 'PRODUCT_UNAVAILABLE' })
+  })
+
   test('the same request id from another buyer is another order', async () => {
     const id = requestId()
     const a = await alice()('create', { requestId: id, lines: [{ skuId: 'p-walnut', quantity: 1 }] })
