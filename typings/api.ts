@@ -11,6 +11,7 @@ import type { ProfileApi } from './profile'
 import type { ReferralApi } from './referral'
 import type { OrdersApi } from './orders'
 import type { CustomersApi } from './customers'
+import type { CommissionsApi } from './commissions'
 
 /**
  * Expected refusals a client switches on (STYLE.md 7). Unexpected failures are caught once by
@@ -31,10 +32,12 @@ export type ErrorCode =
   | 'PRODUCT_UNAVAILABLE'
   /** No such order among the caller's own. */
   | 'ORDER_NOT_FOUND'
-  /** The order's status does not allow the action (e.g. cancelling a paid order, paying an expired one). */
+  /** The status of the order (or withdrawal request) does not allow the action (e.g. cancelling a paid order, paying an expired one, paying a rejected withdrawal). */
   | 'INVALID_TRANSITION'
   /** WeChat Pay refused or could not be reached; the order is unchanged, the client may retry. */
   | 'PAYMENT_FAILED'
+  /** A withdrawal asks for more than the seller's balance, or the balance is negative (`data: { balanceFen, withdrawableFen }`). */
+  | 'INSUFFICIENT_BALANCE'
   /** Anything unexpected; the details are in the function's log under the request id. */
   | 'INTERNAL'
 
@@ -66,6 +69,7 @@ export interface CloudApi {
   referral: ReferralApi
   orders: OrdersApi
   customers: CustomersApi
+  commissions: CommissionsApi
 }
 
 export type FunctionName = keyof CloudApi
