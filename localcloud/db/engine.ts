@@ -336,10 +336,10 @@ export class DatabaseEngine {
     tx.state = state
     tx.endReason = reason
     tx.lastUsed = Date.now()
-    for (const w of tx.writes.values()) {
-      const key = docKey(w.collection, w.id)
-      if (this.locks.get(key) === tx.id) this.locks.delete(key)
-    }
+    // Every lock this transaction holds, including one taken just before a refused write (a
+    // stale read or a failing update), which never reached tx.writes: left behind, it would
+    // refuse every later transaction writing that document.
+    for (const [key, holder] of this.locks) if (holder === tx.id) this.locks.delete(key)
   }
 
   private noteRead(tx: Transaction, collection: string, id: string, version: number | null): void {
