@@ -8,6 +8,7 @@
  */
 import { createHash } from 'node:crypto'
 import { cloudApp, type Caller, type CloudApp } from './cloud'
+import { isDuplicateWrite } from './db-errors'
 import { DomainError } from './handler'
 import type { OrderDoc } from './orders'
 import { sellerById, sellerByOpenid, type SellerDoc } from './referral'
@@ -116,16 +117,18 @@ function accountIncrements(database: Db, ...deltas: AccountDelta[]): Record<stri
 }
 
 const isConflict = (err: unknown) => typeof err === 'object' && err !== null && String((err as { code?: unknown }).code ?? '') === 'DATABASE_TRANSACTION_CONFLICT'
+/** A concurrent transaction committed first: a conflict, or the creation of a document it created meanwhile. */
+const lostRace = (err: unknown) => isConflict(err) || isDuplicateWrite(err)
 const TRANSACTION_ATTEMPTS = 30
 
-/** Runs `body` as one transaction; a conflict with a concurrent writer reruns it on fresh data after a short random wait. */
+/** Runs `body` as one transaction; losing a race to a concurrent writer reruns it on fresh data after a short random wait. */
 async function inTransaction<T>(body: (t: Tx) => Promise<T>): Promise<T> {
   const database = db()
   for (let attempt = 1; ; attempt++) {
     try {
       return await database.runTransaction(body, 0)
     } catch (err) {
-      if (!isConflict(err) || attempt >= TRANSACTION_ATTEMPTS) throw err
+      if (!lostRace(err) || attempt >= TRANSACTION_ATTEMPTS) throw err
       await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(2 ** attempt, 50)))
     }
   }
