@@ -283,7 +283,7 @@ export async function matureDueCommissions(): Promise<MaturingRun> {
   return run
 }
 
-/** One seller's due entries become withdrawable in one transaction, each re-checked on fresh data (its status and its order's). */
+/** One seller's due entries become withdrawable in one transaction, each re-checked on fresh data (its status and its order's); one no longer due is deferred. */
 async function matureEntries(sellerId: string, entryIds: string[]): Promise<{ count: number; fen: number }> {
   return inTransaction(async (t) => {
     const now = Date.now()
@@ -294,7 +294,12 @@ async function matureEntries(sellerId: string, entryIds: string[]): Promise<{ co
       const entry = docOf<CommissionDoc>(await t.collection(COMMISSIONS).doc(id).get())
       if (!entry || entry.status !== 'pending') continue
       const order = docOf<OrderProgressDoc>(await t.collection('orders').doc(entry.orderId).get())
-      if (!decideMaturity(progressOf(order), entry.coolingOffDays, now).mature) continue
+      const decision = decideMaturity(progressOf(order), entry.coolingOffDays, now)
+      if (!decision.mature) {
+        // the order changed since the batch read it (e.g. a refund was requested): look again later, not in this run
+        await t.collection(COMMISSIONS).doc(id).update({ checkAfter: new Date(decision.checkAfter) })
+        continue
+      }
       assertCommissionTransition(entry.status, 'withdrawable')
       await t.collection(COMMISSIONS).doc(id).update({ status: 'withdrawable', maturedAt, checkAfter: null })
       count++

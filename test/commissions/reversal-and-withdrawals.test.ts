@@ -22,14 +22,22 @@ afterAll(() => t.stop())
  * and reverses the commission with document operations only. `fail` aborts it after the reversal,
  * as a refund that breaks half-way would.
  */
-function refund(orderId: string, refundId: string, refundGoodsFen: number, fail = false) {
-  return t.db.runTransaction(async (tx: any) => {
-    const _ = t.db.command
-    await tx.collection('orders').doc(orderId).update({ refundedGoodsFen: _.inc(refundGoodsFen) })
-    const reversal = await reverseCommission(tx, t.db, { orderId, refundId, refundGoodsFen, at: new Date() })
-    if (fail) throw new Error('the refund broke after reversing')
-    return reversal
-  })
+async function refund(orderId: string, refundId: string, refundGoodsFen: number, fail = false): Promise<any> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await t.db.runTransaction(async (tx: any) => {
+        const _ = t.db.command
+        await tx.collection('orders').doc(orderId).update({ refundedGoodsFen: _.inc(refundGoodsFen) })
+        const reversal = await reverseCommission(tx, t.db, { orderId, refundId, refundGoodsFen, at: new Date() })
+        if (fail) throw new Error('the refund broke after reversing')
+        return reversal
+      }, 0)
+    } catch (err) {
+      // a concurrent payment, timer or refund committed first: rerun on fresh data, as the refund will
+      if ((err as { code?: string }).code !== 'DATABASE_TRANSACTION_CONFLICT' || attempt >= 30) throw err
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 20))
+    }
+  }
 }
 
 /** A credit that has matured: paid, completed, cooling-off passed, timer run. */
@@ -160,4 +168,16 @@ describe('withdrawals', () => {
     expect(await owner('withdrawals.markPaid', { withdrawalId: 'w' + '0'.repeat(31) })).toMatchObject({ ok: false, code: 'NOT_FOUND' })
     expect(await expectLedgerConsistent(t, seller.sellerId)).toMatchObject({ requestedFen: 0, balanceFen: account.balanceFen + 300 })
   })
+})
+
+test('a refund racing the maturing timer on the same credit: whichever commits first, the money is taken from where it is, once', async () => {
+  const { seller, buyer } = await sellerWithBuyer(t, 'race')
+  const orders = await Promise.all(Array.from({ length: 4 }, () => paidOrder(t, buyer, [{ productId: 'p-walnut', quantity: 2 }]))) // 918 each
+  for (const o of orders) await completeOrder(t, o._id)
+  await t.cloud.clock.advance(7 * DAY + 60_000)
+  const [, ...reversals] = await Promise.all([runTimer(t), ...orders.map((o) => refund(o._id, `r-race-${o._id}`, 4590)), runTimer(t)])
+  for (const r of reversals.slice(0, 4) as any[]) expect(r).toMatchObject({ reversedFen: 459, replay: false, from: expect.stringMatching(/^(pending|withdrawable)$/) })
+  await runTimer(t)
+  for (const o of orders) expect(await entryOf(t, o._id)).toMatchObject({ status: 'withdrawable', reversedFen: 459 })
+  expect(await expectLedgerConsistent(t, seller.sellerId)).toMatchObject({ creditedFen: 4 * 918, reversedFen: 4 * 459, balanceFen: 4 * 459, pendingFen: 0 })
 })
