@@ -107,12 +107,10 @@ function docOf<T>(result: { data?: unknown }): T | undefined {
 }
 
 /** The seller document's update for counter moves: increments of `commission.<field>`. */
-function accountIncrements(database: Db, ...deltas: AccountDelta[]): Record<string, unknown> {
+function accountIncrements(database: Db, delta: AccountDelta): Record<string, unknown> {
   const _ = database.command
-  const sum: Record<string, number> = {}
-  for (const delta of deltas) for (const [field, fen] of Object.entries(delta)) sum[field] = (sum[field] ?? 0) + (fen ?? 0)
   const update: Record<string, unknown> = {}
-  for (const [field, fen] of Object.entries(sum)) if (fen !== 0) update[`${ACCOUNT_PATH}.${field}`] = _.inc(fen)
+  for (const [field, fen] of Object.entries(delta)) if (fen) update[`${ACCOUNT_PATH}.${field}`] = _.inc(fen)
   return update
 }
 
