@@ -206,7 +206,8 @@ export async function reverseCommission(
   if (earlier) return { reversedFen: earlier.reversedFen, from: earlier.reversedFen > 0 ? earlier.from : null, replay: true }
 
   const fen = reversalFor(entry, entry.refundedGoodsFen ?? 0, entry.reversedFen ?? 0, refund.refundGoodsFen)
-  const from: ReversalBucket = entry.status === 'withdrawable' ? 'withdrawable' : 'pending'
+  // matured money is in the balance (or already requested or withdrawn: the balance then goes negative)
+  const from: ReversalBucket = entry.maturedAt ? 'withdrawable' : 'pending'
   const record: RefundRecord = { refundId: refund.refundId, goodsFen: refund.refundGoodsFen, reversedFen: fen, from, at: refund.at }
   const update: Record<string, unknown> = { refunds: _.push(record), refundedGoodsFen: _.inc(refund.refundGoodsFen), reversedFen: _.inc(fen) }
   if (fen > 0 && (entry.reversedFen ?? 0) + fen === entry.amountFen) {
