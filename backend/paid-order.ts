@@ -5,6 +5,7 @@
  */
 import { cloudApp } from './cloud'
 import { notifyBuyer } from './notifications'
+import { creditCommission } from './commission'
 import { moveHeldToSold, type OrderDoc } from './orders'
 import { nonceStr, paySucceeded, paymentGateway, subMchId } from './payment'
 import { assertTransition } from '../domain/order'
@@ -104,7 +105,7 @@ async function paidTransition(t: any, db: any, note: PaymentNotice, model: Value
     // outside the transaction (sellers are never deleted) and its write comes last, so the
     // transaction holds it only for the write and the commit.
     const seller = ((await db.collection('sellers').doc(order.sellerId).field({ _id: true }).get()).data as unknown[])[0]
-    if (seller) await t.collection('sellers').doc(order.sellerId).update({ attributedOrders: _.inc(1), attributedRevenueFen: _.inc(order.totalFen), lastAttributedAt: paidAt })
+    if (seller) await t.collection('sellers').doc(order.sellerId).update({ attributedOrders: _.inc(1), attributedRevenueFen: _.inc(order.totalFen), lastAttributedAt: paidAt, ...(await creditCommission(t, db, order, paidAt)) })
   }
   return { kind: 'paid', order }
 }

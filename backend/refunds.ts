@@ -9,6 +9,7 @@
  * (returnStock), exactly once.
  */
 import { cloudApp, type CloudApp } from './cloud'
+import { reverseCommission } from './commission'
 import { DomainError } from './handler'
 import { notifyBuyer } from './notifications'
 import { answer, isConflict, storeValueModel, type PayCallbackAnswer } from './paid-order'
@@ -210,11 +211,15 @@ async function paidOrdersOf(db: Db, openid: string): Promise<PaidOrderRow[]> {
  * Reverses what the paid transition credited for the part of `order` that `refund` gives back,
  * inside the refund's transaction `t`: the seller's attribution (attributedRevenueFen by what
  * leaves the order's credited value; attributedOrders by one when the order is refunded in full).
- * `order` is the order as it was before this refund. The commission reversal belongs here too.
+ * `order` is the order as it was before this refund. Also the commission on the refunded goods
+ * (reverseCommission, once per refund).
  */
 export async function reverseOrderCredits(t: any, db: Db, order: AfterSaleOrder, refund: RefundRecord, at: Date): Promise<void> {
   const _ = db.command
   if (!order.sellerId) return
+  // the commission on the refunded goods (shipping never earned any), once per refund
+  const refundGoodsFen = refund.lines.reduce((sum, line) => sum + line.amountFen, 0)
+  await reverseCommission(t, db, { orderId: order._id, refundId: refund.outRefundNo, refundGoodsFen, at })
   // as in the paid transition: sellers are never deleted, so existence is read outside the transaction
   const seller = ((await db.collection('sellers').doc(order.sellerId).field({ _id: true }).get()).data as unknown[])[0]
   if (!seller) return

@@ -11,6 +11,7 @@ import type { ProfileApi } from './profile'
 import type { ReferralApi } from './referral'
 import type { OrdersApi } from './orders'
 import type { CustomersApi } from './customers'
+import type { CommissionsApi } from './commissions'
 
 /**
  * Expected refusals a client switches on (STYLE.md 7). Unexpected failures are caught once by
@@ -33,14 +34,16 @@ export type ErrorCode =
   | 'IN_USE'
   /** No such order among the caller's own. */
   | 'ORDER_NOT_FOUND'
-  /** The order's status does not allow the action (e.g. cancelling a paid order, paying an expired one). */
+  /** The status of the order (or withdrawal request) does not allow the action (e.g. cancelling a paid order, paying an expired one, paying a rejected withdrawal). */
   | 'INVALID_TRANSITION'
   /** WeChat Pay refused or could not be reached; the order is unchanged, the client may retry. */
   | 'PAYMENT_FAILED'
-  /** A refund names a product not on the order, or more units of a line than are still paid for (`data.productId`), or nothing. */
+  /** A refund names a product not on the order, or more units of a line than are still paid for (`data.skuId`), or nothing. */
   | 'REFUND_INVALID'
   /** Another request (refund or decision) changed the order first; read it again. */
   | 'CONFLICT'
+  /** A withdrawal asks for more than the seller's balance, or the balance is negative (`data: { balanceFen, withdrawableFen }`). */
+  | 'INSUFFICIENT_BALANCE'
   /** Anything unexpected; the details are in the function's log under the request id. */
   | 'INTERNAL'
 
@@ -72,6 +75,7 @@ export interface CloudApi {
   referral: ReferralApi
   orders: OrdersApi
   customers: CustomersApi
+  commissions: CommissionsApi
 }
 
 export type FunctionName = keyof CloudApi

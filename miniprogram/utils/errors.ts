@@ -15,6 +15,7 @@ const MESSAGES: Readonly<Record<ErrorCode, string>> = {
   IN_USE: '仍在使用中，无法删除',
   REFUND_INVALID: '退款的商品或数量有误',
   CONFLICT: '内容已被更新，请刷新后重试',
+  INSUFFICIENT_BALANCE: '可提现余额不足',
   INTERNAL: '网络开小差了，请稍后重试',
 }
 

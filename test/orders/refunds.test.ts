@@ -40,6 +40,29 @@ async function sellerTotals() {
   return { orders: s.attributedOrders ?? 0, revenue: s.attributedRevenueFen ?? 0 }
 }
 
+describe('the seller’s commission', () => {
+  test('a partial refund takes back the commission on the refunded goods, the rest refunded takes back all of it, once each', async () => {
+    await bindToSeller('o-rf-cora')
+    const order = await paidOrder(t, 'o-rf-cora', [{ skuId: 'p-soap', quantity: 3 }]) // 3 x 28.00 goods
+    const entry = async () => (await t.db.collection('commissions').doc(`c_${order._id}`).get()).data[0]
+    const account = async () => (await seller(t, 's_as_refund')).commission
+    const credited = await entry()
+    expect(credited).toMatchObject({ sellerId: 's_as_refund', baseFen: 8400, amountFen: 840, status: 'pending' }) // the default 10 %
+    const pendingBefore = (await account()).pendingFen
+
+    const first = await refundThrough('o-rf-cora', order._id, false, [{ skuId: 'p-soap', quantity: 1 }])
+    expect(await entry()).toMatchObject({ reversedFen: 280, status: 'pending', refunds: [{ refundId: first.refund.outRefundNo, goodsFen: 2800, reversedFen: 280 }] })
+    expect((await account()).pendingFen).toBe(pendingBefore - 280)
+    // the notification again changes nothing
+    expect(await payControl(t, 'notifyRefund', { outRefundNo: first.refund.outRefundNo })).toMatchObject({ delivered: true })
+    expect((await entry()).reversedFen).toBe(280)
+
+    await refundThrough('o-rf-cora', order._id, false)
+    expect(await entry()).toMatchObject({ reversedFen: 840, status: 'reversed' })
+    expect((await account()).pendingFen).toBe(pendingBefore - 840)
+  })
+})
+
 describe('a whole order refunded before shipment', () => {
   test('the amount includes shipping; final on the notification: refunded, stock back, the buyer’s value recomputed, the seller’s attribution reversed exactly', async () => {
     await bindToSeller('o-rf-amy')
