@@ -11,6 +11,7 @@ import type { ProfileApi } from './profile'
 import type { ReferralApi } from './referral'
 import type { OrdersApi } from './orders'
 import type { CustomersApi } from './customers'
+import type { StoreApi } from './store'
 
 /**
  * Expected refusals a client switches on (STYLE.md 7). Unexpected failures are caught once by
@@ -66,6 +67,7 @@ export interface CloudApi {
   referral: ReferralApi
   orders: OrdersApi
   customers: CustomersApi
+  store: StoreApi
 }
 
 export type FunctionName = keyof CloudApi
