@@ -103,20 +103,20 @@ function dotPaths(patch: Record<string, unknown>, prefix = ''): Record<string, u
  * field, so a concurrent change of other fields is never lost and a repeat changes nothing.
  */
 async function mergeSettings(db: Db, id: string, patch: Record<string, unknown>, byOpenid: string): Promise<void> {
-  const fields = { ...dotPaths(patch), updatedAt: new Date(), updatedBy: byOpenid }
   const settings = db.collection('settings')
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const { updated } = (await settings.doc(id).update(fields)) as { updated?: number }
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const updatedAt = new Date()
+    const { updated } = (await settings.doc(id).update({ ...dotPaths(patch), updatedAt, updatedBy: byOpenid })) as { updated?: number }
     if (updated) return
-    if (((await settings.doc(id).get()).data as unknown[])[0]) return // matched, nothing changed
     try {
       // the first write: the nested form of the patch (the dot paths are update syntax only)
-      await settings.add({ _id: id, ...patch, updatedAt: fields.updatedAt, updatedBy: byOpenid })
+      await settings.add({ _id: id, ...patch, updatedAt, updatedBy: byOpenid })
       return
     } catch (err) {
-      if (!isDuplicateWrite(err)) throw err // created meanwhile: merge into it
+      if (!isDuplicateWrite(err)) throw err // created meanwhile (or the update changed nothing): merge again
     }
   }
+  throw new Error(`settings/${id}: could not merge the change`)
 }
 
 /** Applies an owner's partial change to `settings/store` and answers the settings now in force. */

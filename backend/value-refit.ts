@@ -158,6 +158,12 @@ export async function startRefit(trigger: 'owner' | 'nightly', options: { batchS
 /** Store-local hour of an instant. */
 const storeHour = (now: Date) => (now.getUTCHours() + STORE_UTC_OFFSET_HOURS) % 24
 
+/** Whether a tick with no job running starts one: at once without a model, else once per store day from 03:00. */
+export function nightlyRefitDue(now: Date, lastNightlyDay: StoreDay | null | undefined, hasModel: boolean): boolean {
+  if (!hasModel) return true
+  return storeHour(now) >= NIGHTLY_HOUR && lastNightlyDay !== storeDayOf(now)
+}
+
 /**
  * The timer's tick: starts the nightly job (once per store day from 03:00, or at once when the
  * store has no model yet), then continues whatever job is running.
@@ -166,10 +172,8 @@ export async function refitTick(): Promise<RefitJobDoc | undefined> {
   const database = db()
   const job = await readJob(database)
   if (!job || job.phase === 'done') {
-    const now = new Date()
-    const noModel = (await readModelSummary(database)) === null
-    const due = storeHour(now) >= NIGHTLY_HOUR && job?.lastNightlyDay !== storeDayOf(now)
-    if (!noModel && !due) return job
+    const hasModel = (await readModelSummary(database)) !== null
+    if (!nightlyRefitDue(new Date(), job?.lastNightlyDay, hasModel)) return job
     await startRefit('nightly')
   }
   return runRefit()

@@ -104,10 +104,13 @@ export interface ReferredThroughCode {
  * binding day to their first purchase (a customer who bought before the binding was not
  * brought by it; one who has not bought yet joined on the binding day and is worth their CLV
  * only), valued at CLV plus realised margin (spend x margin). No rewards are subtracted here.
+ * The result does not depend on the order of `referred`.
  */
 export function referralValueOfReferrer(referrerId: string, referred: readonly ReferredThroughCode[], margin: number, options: ReferralOptions = {}): ReferralValue {
-  const byId = new Map(referred.map((r) => [r.customerId, r]))
-  const edges: ReferralEdge[] = referred.map((r) => ({
+  // in id order, so the same customers give the same fen whatever order they were read in
+  const sorted = [...referred].sort((a, b) => (a.customerId < b.customerId ? -1 : a.customerId > b.customerId ? 1 : 0))
+  const byId = new Map(sorted.map((r) => [r.customerId, r]))
+  const edges: ReferralEdge[] = sorted.map((r) => ({
     referrerId,
     referredId: r.customerId,
     sharedDay: r.boundDay,
