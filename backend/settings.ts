@@ -87,6 +87,11 @@ export const referralSettingsPatchSchema = z
   })
   .strict()
 
+/** Whether a partial change names at least one setting (`{}` or `{shipping: {}}` change nothing). */
+export function changesSomething(patch: Record<string, unknown> | undefined): boolean {
+  return patch !== undefined && Object.keys(dotPaths(patch)).length > 0
+}
+
 /** The dot paths a nested partial object sets (`{commission: {rateBps: 5}}` -> `{'commission.rateBps': 5}`). */
 function dotPaths(patch: Record<string, unknown>, prefix = ''): Record<string, unknown> {
   const out: Record<string, unknown> = {}

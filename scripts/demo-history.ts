@@ -300,7 +300,8 @@ function seedText(docs: unknown[]): string {
   return '[\n' + docs.map((d) => '  ' + JSON.stringify(d)).join(',\n') + '\n]\n'
 }
 
-if (require.main === module) {
+// run as a script (not when a test imports it)
+if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === __filename) {
   const untilIndex = process.argv.indexOf('--until')
   const until = untilIndex > 0 ? process.argv[untilIndex + 1] : DEMO_LAST_DAY
   if (!until || dayString(dayNumber(until)) !== until) throw new Error(`--until takes a day YYYY-MM-DD, got ${until}`)

@@ -7,6 +7,7 @@ import { cloudApp } from '../../backend/cloud'
 import { action, defineFunction } from '../../backend/handler'
 import { requireOwner } from '../../backend/roles'
 import {
+  changesSomething,
   readReferralSettings,
   readStoreSettings,
   referralSettingsPatchSchema,
@@ -36,7 +37,7 @@ export const main = defineFunction('store', {
     schema: z
       .object({ store: storeSettingsPatchSchema.optional(), referral: referralSettingsPatchSchema.optional() })
       .strict()
-      .refine((d) => d.store !== undefined || d.referral !== undefined, 'give store or referral settings to change'),
+      .refine((d) => changesSomething(d.store) || changesSomething(d.referral), 'give at least one store or referral setting to change'),
     needsIdentity: true,
     run: async ({ data, caller }): Promise<ResponseOf<'store', 'settings.update'>> => {
       const owner = requireOwner(caller)
