@@ -17,7 +17,7 @@ import {
   type SharerSnapshot,
 } from '../domain/referral'
 import { buildFunnel } from '../domain/referral/funnel'
-import { dayNumber } from '../domain/value'
+import { dayNumber, dayString, storeDayStart } from '../domain/value'
 import type { NoBindingReason, SellerStatus, SellerView, ShareChannel, ShareEventChannel, SharesFunnel } from '../typings/referral'
 
 export interface SellerDoc {
@@ -320,14 +320,11 @@ export async function recordShareEvent(openid: string, code: string, channel: Sh
 /** Records one funnel answer reads per source (shares, opens, orders); beyond it the answer says `truncated`. */
 export const FUNNEL_CAP = 5000
 const FUNNEL_PAGE = 1000
-const DAY_MS = 24 * 60 * 60 * 1000
-/** Store days are Asia/Shanghai days (UTC+8, no daylight saving), as in domain/value. */
-const STORE_UTC_OFFSET_MS = 8 * 60 * 60 * 1000
-const storeDayStart = (day: string) => new Date(dayNumber(day) * DAY_MS - STORE_UTC_OFFSET_MS)
 
 /**
  * Reads a seller's records of one kind in [start, end) by its `<sellerField>, <timeField> -1`
- * index, newest first, a page at a time up to FUNNEL_CAP; answers them and whether more were left.
+ * index, oldest first (records written meanwhile land after the pages read, so none is read
+ * twice), a page at a time up to FUNNEL_CAP; answers them and whether more were left.
  */
 async function inPeriod<T>(collection: string, sellerField: string, sellerId: string, timeField: string, start: Date, end: Date, fields: Record<string, true>): Promise<{ rows: T[]; truncated: boolean }> {
   const _ = db().command
@@ -336,7 +333,7 @@ async function inPeriod<T>(collection: string, sellerField: string, sellerId: st
     const { data } = await db()
       .collection(collection)
       .where(_.and([{ [sellerField]: sellerId }, { [timeField]: _.gte(start) }, { [timeField]: _.lt(end) }]))
-      .orderBy(timeField, 'desc')
+      .orderBy(timeField, 'asc')
       .skip(skip)
       .limit(Math.min(FUNNEL_PAGE, FUNNEL_CAP - skip))
       .field(fields)
@@ -355,8 +352,8 @@ async function inPeriod<T>(collection: string, sellerField: string, sellerId: st
  */
 export async function sharesFunnel(sellerId: string, from: string, to: string): Promise<SharesFunnel> {
   const _ = db().command
-  const start = storeDayStart(from)
-  const end = new Date(storeDayStart(to).getTime() + DAY_MS)
+  const start = new Date(storeDayStart(from))
+  const end = new Date(storeDayStart(dayString(dayNumber(to) + 1)))
   const [shares, opens, orders] = await Promise.all([
     inPeriod<ShareEventDoc>('shareEvents', 'sellerId', sellerId, 'at', start, end, { channel: true, productId: true }),
     inPeriod<ShareOpenDoc>('shareOpens', 'creditedSellerId', sellerId, 'openedAt', start, end, { channel: true, productId: true, groupId: true, bound: true }),

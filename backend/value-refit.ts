@@ -14,7 +14,7 @@ import { randomBytes } from 'node:crypto'
 import { cloudApp, type CloudApp } from './cloud'
 import { isDuplicateWrite } from './db-errors'
 import { readStoreSettings } from './settings'
-import { buildValueModel, dayNumber, referralValueOfReferrer, scoreCustomer, storeDayOf, summaryFromStats, ValueInputError } from '../domain/value'
+import { buildValueModel, dayNumber, referralValueOfReferrer, scoreCustomer, storeDayOf, storeHourOf, summaryFromStats, ValueInputError } from '../domain/value'
 import type { RefitJobView, RefitPhase, ValueModelSummary } from '../typings/store'
 import type { CustomerScore, CustomerStats, StoreDay, ValueModel } from '../typings/value'
 
@@ -34,9 +34,8 @@ const RECENT_CAP = 5_000
 /** Customers read per referrer (bound through one code). */
 const REFERRED_CAP = 10_000
 const PAGE = 1000
-/** The nightly refit starts at the first tick from this store-local hour (Asia/Shanghai, UTC+8, no daylight saving). */
+/** The nightly refit starts at the first tick from this hour of the store's clock. */
 const NIGHTLY_HOUR = 3
-const STORE_UTC_OFFSET_HOURS = 8
 
 export interface RefitJobDoc {
   _id: typeof REFIT_JOB_ID
@@ -155,13 +154,10 @@ export async function startRefit(trigger: 'owner' | 'nightly', options: { batchS
   return (await readJob(database)) as RefitJobDoc // another start won
 }
 
-/** Store-local hour of an instant. */
-const storeHour = (now: Date) => (now.getUTCHours() + STORE_UTC_OFFSET_HOURS) % 24
-
 /** Whether a tick with no job running starts one: at once without a model, else once per store day from 03:00. */
 export function nightlyRefitDue(now: Date, lastNightlyDay: StoreDay | null | undefined, hasModel: boolean): boolean {
   if (!hasModel) return true
-  return storeHour(now) >= NIGHTLY_HOUR && lastNightlyDay !== storeDayOf(now)
+  return storeHourOf(now) >= NIGHTLY_HOUR && lastNightlyDay !== storeDayOf(now)
 }
 
 /**

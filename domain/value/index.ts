@@ -1,7 +1,7 @@
 /** The customer value engine: summaries, model fits, scores, segments, referral value, RFM. */
 export { ValueFitError, ValueInputError } from './errors'
 export type { ValueFitErrorCode, ValueInputErrorCode } from './errors'
-export { DEFAULT_TIME_ZONE, dayNumber, dayString, recordPurchaseDay, statsFromPurchases, storeDayOf, summarizeTransactions, summaryFromStats } from './summary'
+export { DEFAULT_TIME_ZONE, dayNumber, dayString, recordPurchaseDay, statsFromPurchases, storeDayOf, storeDayStart, storeHourOf, summarizeTransactions, summaryFromStats } from './summary'
 export type { CustomerSummary, Transaction } from './summary'
 export { fitParetoNbd, paretoNbdConditionalExpectedPurchases, paretoNbdDert, paretoNbdExpectedPurchases, paretoNbdLogLikelihood, paretoNbdPAlive } from './pareto-nbd'
 export type { FitOptions, FitResult } from './pareto-nbd'

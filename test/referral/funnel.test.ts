@@ -126,7 +126,7 @@ describe('refusals', () => {
 test('every funnel query is an index range on the seller and the time', () => {
   const store = t.cloud.module<DatabaseModule>('database').store
   const range = (field: string) => [{ [field]: { $gte: new Date('2026-01-01') } }, { [field]: { $lt: new Date('2026-02-01') } }]
-  expect(store.explain('shareEvents', { $and: [{ sellerId: 's' }, ...range('at')] }, [['at', -1]])).toMatchObject({ kind: 'index', index: { name: 'sellerId_at' }, ordered: true })
-  expect(store.explain('shareOpens', { $and: [{ creditedSellerId: 's' }, ...range('openedAt')] }, [['openedAt', -1]])).toMatchObject({ kind: 'index', index: { name: 'creditedSellerId_openedAt' }, ordered: true })
-  expect(store.explain('orders', { $and: [{ sellerId: 's' }, ...range('paidAt')] }, [['paidAt', -1]])).toMatchObject({ kind: 'index', index: { name: 'sellerId_paidAt' }, ordered: true })
+  expect(store.explain('shareEvents', { $and: [{ sellerId: 's' }, ...range('at')] }, [['at', 1]])).toMatchObject({ kind: 'index', index: { name: 'sellerId_at' }, ordered: true })
+  expect(store.explain('shareOpens', { $and: [{ creditedSellerId: 's' }, ...range('openedAt')] }, [['openedAt', 1]])).toMatchObject({ kind: 'index', index: { name: 'creditedSellerId_openedAt' }, ordered: true })
+  expect(store.explain('orders', { $and: [{ sellerId: 's' }, ...range('paidAt')] }, [['paidAt', 1]])).toMatchObject({ kind: 'index', index: { name: 'sellerId_paidAt' }, ordered: true })
 })
