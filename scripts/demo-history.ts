@@ -40,7 +40,7 @@ export const DEMO_PRODUCTS: PricedProduct[] = [
 ]
 
 /** mulberry32: a small seeded generator, so the history is the same on every run. */
-function random(seed: number): () => number {
+export function seededRandom(seed: number): () => number {
   let a = seed >>> 0
   return () => {
     a = (a + 0x6d2b79f5) >>> 0
@@ -76,7 +76,7 @@ function toIso(ms: number): string {
 const date = (ms: number) => ({ $date: toIso(ms) })
 
 export function generate(lastDay = DEMO_LAST_DAY) {
-  const rand = random(20261127)
+  const rand = seededRandom(20261127)
   const pick = <T>(items: readonly T[]) => items[Math.floor(rand() * items.length)]
   const lastDayNumber = dayNumber(lastDay)
   const firstDayNumber = lastDayNumber - HISTORY_DAYS

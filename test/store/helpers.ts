@@ -1,16 +1,11 @@
 import type { TestCloud } from '../helpers/local-cloud'
 import type { ApiResult } from '../../typings/api'
 
-export const OWNER = 'o-demo-owner'
+export { expectOk, OWNER } from '../referral/helpers'
 
 /** Calls a `store` action as `openid` (none: an identityless call). */
 export function storeAs(t: TestCloud, openid?: string) {
   return <T = any>(action: string, data: unknown = {}) => t.invoke('store', { action, data }, openid ? { openid } : {}) as Promise<ApiResult<T>>
-}
-
-export function expectOk<T>(result: ApiResult<T>): T {
-  if (!result.ok) throw new Error(`expected ok, got ${result.code}: ${result.message}`)
-  return result.data
 }
 
 /** What the `customers` timer trigger delivers each minute (only the platform's trigger source runs it). */

@@ -13,6 +13,7 @@ import type { CustomerStats } from '../../typings/value'
 import { startTestCloud, type TestCloud } from '../helpers/local-cloud'
 import { confirmPayment, createAndPay } from '../orders/helpers'
 import { CALIBRATION_END, cdnowSample } from '../value/cdnow'
+import { seededRandom } from '../../scripts/demo-history'
 import { expectOk, OWNER, refitTick, storeAs } from './helpers'
 
 const CUSTOMERS = 3000
@@ -20,18 +21,6 @@ const REFERRERS = 30
 const BATCH = 250
 const id = (i: number) => `c-${String(i).padStart(5, '0')}`
 const code = (i: number) => `Ref${String(i).padStart(5, '0')}`
-
-/** mulberry32, so the store is the same on every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 jest.setTimeout(120_000)
 let t: TestCloud
@@ -42,7 +31,7 @@ beforeAll(async () => {
   process.env.OWNER_OPENIDS = OWNER
   t = await startTestCloud()
   process.env.LOCAL_CLOUD_URL = t.url // the test's own cloudApp() (backend/cloud.ts) talks to this cloud
-  const rand = random(4242)
+  const rand = seededRandom(4242)
   const store = t.cloud.module<DatabaseModule>('database').store
   // real purchase histories: the CDNOW sample (2,357 customers), moved to end three days ago, dollars as yuan
   const shift = dayNumber(today) - 3 - dayNumber(CALIBRATION_END)
