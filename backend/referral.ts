@@ -7,16 +7,18 @@ import { cloudApp } from './cloud'
 import { isDuplicateWrite } from './db-errors'
 import { DomainError } from './handler'
 import { readCustomer, type CustomerDoc } from './customers'
+import { readReferralSettings, updateReferralSettings } from './settings'
 import {
   creditTargetOf,
-  DEFAULT_BINDING_RULE,
   decideBinding,
   generateShortCode,
   type BindingDecision,
   type BindingRule,
   type SharerSnapshot,
 } from '../domain/referral'
-import type { NoBindingReason, SellerStatus, SellerView, ShareChannel } from '../typings/referral'
+import { buildFunnel } from '../domain/referral/funnel'
+import { dayNumber, dayString, storeDayStart } from '../domain/value'
+import type { NoBindingReason, SellerStatus, SellerView, ShareChannel, ShareEventChannel, SharesFunnel } from '../typings/referral'
 
 export interface SellerDoc {
   _id: string
@@ -56,7 +58,6 @@ export interface ShareOpenDoc {
 }
 
 const db = () => cloudApp().database()
-const SETTINGS_ID = 'referral'
 const time = (d: Date | string | number | undefined) => (d === undefined ? undefined : new Date(d).getTime())
 
 /** A seller's id follows from their share code, so enrolling twice writes the same document. */
@@ -68,20 +69,14 @@ function secureRandom(): number {
   return randomBytes(4).readUInt32BE(0) / 2 ** 32
 }
 
+/** The binding rule in force (one implementation: backend/settings.ts). */
 export async function readSettings(): Promise<BindingRule> {
-  const { data } = await db().collection('settings').doc(SETTINGS_ID).get()
-  const doc = (data as Array<Partial<BindingRule>>)[0] ?? {}
-  return {
-    mode: doc.mode ?? DEFAULT_BINDING_RULE.mode,
-    windowDays: doc.windowDays ?? DEFAULT_BINDING_RULE.windowDays,
-    sharePolicy: doc.sharePolicy ?? DEFAULT_BINDING_RULE.sharePolicy,
-  }
+  return readReferralSettings(db())
 }
 
+/** The owner's partial change of the binding rule (one implementation: backend/settings.ts). */
 export async function writeSettings(change: Partial<BindingRule>, byOpenid: string): Promise<BindingRule> {
-  const next = { ...(await readSettings()), ...change }
-  await db().collection('settings').doc(SETTINGS_ID).set({ ...next, updatedAt: new Date(), updatedBy: byOpenid })
-  return next
+  return updateReferralSettings(db(), change, byOpenid)
 }
 
 export async function codeOwner(code: string): Promise<ShareCodeDoc | undefined> {
@@ -295,4 +290,98 @@ export async function recordShareOpen(openerOpenid: string | undefined, request:
 
 async function boundSellerOf(openid: string | undefined): Promise<string | undefined> {
   return openid ? (await readCustomer(openid))?.sellerId : undefined
+}
+
+/** One share made (`shareEvents`): a share card or poster code asked for by a sharer. */
+export interface ShareEventDoc {
+  _id?: string
+  sharerOpenid: string
+  code: string
+  /** The seller the share credits by the rule at the time (one level), if anyone. */
+  sellerId?: string
+  channel: ShareEventChannel
+  productId?: string
+  at: Date
+}
+
+/**
+ * Records that `openid` made a share (a card or a poster code), with the seller it credits by
+ * the binding rule now, for the shares funnel. Each call is one share made.
+ */
+export async function recordShareEvent(openid: string, code: string, channel: ShareEventChannel, productId?: string): Promise<void> {
+  const [rule, sharer] = await Promise.all([readSettings(), sharerSnapshot(code, openid)])
+  const target = creditTargetOf(sharer, rule.sharePolicy)
+  const doc: ShareEventDoc = { sharerOpenid: openid, code, channel, at: new Date() }
+  if (target) doc.sellerId = target.sellerId
+  if (productId) doc.productId = productId
+  await db().collection('shareEvents').add(doc)
+}
+
+/** Records one funnel answer reads per source (shares, opens, orders); beyond it the answer says `truncated`. */
+export const FUNNEL_CAP = 5000
+const FUNNEL_PAGE = 1000
+
+/**
+ * Reads a seller's records of one kind in [start, end) by its `<sellerField>, <timeField> -1`
+ * index, oldest first (records written meanwhile land after the pages read, so none is read
+ * twice), a page at a time up to FUNNEL_CAP; answers them and whether more were left.
+ */
+async function inPeriod<T>(collection: string, sellerField: string, sellerId: string, timeField: string, start: Date, end: Date, fields: Record<string, true>): Promise<{ rows: T[]; truncated: boolean }> {
+  const _ = db().command
+  const rows: T[] = []
+  for (let skip = 0; skip < FUNNEL_CAP; skip += FUNNEL_PAGE) {
+    const { data } = await db()
+      .collection(collection)
+      .where(_.and([{ [sellerField]: sellerId }, { [timeField]: _.gte(start) }, { [timeField]: _.lt(end) }]))
+      .orderBy(timeField, 'asc')
+      .skip(skip)
+      .limit(Math.min(FUNNEL_PAGE, FUNNEL_CAP - skip))
+      .field(fields)
+      .get()
+    rows.push(...(data as T[]))
+    if ((data as unknown[]).length < FUNNEL_PAGE) return { rows, truncated: false }
+  }
+  return { rows, truncated: true }
+}
+
+/**
+ * The shares funnel of a seller over the store days `from`..`to` (inclusive): shares credited
+ * to them (shareEvents.sellerId), opens credited to them (shareOpens.creditedSellerId) with the
+ * customers those opens bound, and the orders credited to them paid in the period (refunded
+ * ones left out), grouped per product and per group (the group the buyer was bound through).
+ */
+export async function sharesFunnel(sellerId: string, from: string, to: string): Promise<SharesFunnel> {
+  const _ = db().command
+  const start = new Date(storeDayStart(from))
+  const end = new Date(storeDayStart(dayString(dayNumber(to) + 1)))
+  const [shares, opens, orders] = await Promise.all([
+    inPeriod<ShareEventDoc>('shareEvents', 'sellerId', sellerId, 'at', start, end, { channel: true, productId: true }),
+    inPeriod<ShareOpenDoc>('shareOpens', 'creditedSellerId', sellerId, 'openedAt', start, end, { channel: true, productId: true, groupId: true, bound: true }),
+    inPeriod<{ _openid: string; status: string; totalFen: number; lines: Array<{ productId: string; amountFen: number }> }>('orders', 'sellerId', sellerId, 'paidAt', start, end, {
+      _openid: true,
+      status: true,
+      totalFen: true,
+      lines: true,
+    }),
+  ])
+  const paid = orders.rows.filter((o) => o.status !== 'refunded')
+  // the group each buyer was bound through, read by id in chunks
+  const buyers = [...new Set(paid.map((o) => o._openid))]
+  const groupOf = new Map<string, string>()
+  for (let i = 0; i < buyers.length; i += 100) {
+    const chunk = buyers.slice(i, i + 100)
+    const { data } = await db().collection('customers').where({ _id: _.in(chunk) }).field({ bindingSource: true, sellerId: true }).limit(chunk.length).get()
+    for (const c of data as Array<{ _id: string; sellerId?: string; bindingSource?: { groupId?: string } }>) {
+      if (c.sellerId === sellerId && c.bindingSource?.groupId) groupOf.set(c._id, c.bindingSource.groupId)
+    }
+  }
+  return buildFunnel(
+    { sellerId, from, to, truncated: shares.truncated || opens.truncated || orders.truncated },
+    shares.rows,
+    opens.rows,
+    paid.map((o) => {
+      const groupId = groupOf.get(o._openid)
+      return { totalFen: o.totalFen, lines: o.lines ?? [], ...(groupId ? { groupId } : {}) }
+    }),
+  )
 }

@@ -12,6 +12,7 @@ import type { ReferralApi } from './referral'
 import type { OrdersApi } from './orders'
 import type { CustomersApi } from './customers'
 import type { CommissionsApi } from './commissions'
+import type { StoreApi } from './store'
 
 /**
  * Expected refusals a client switches on (STYLE.md 7). Unexpected failures are caught once by
@@ -76,6 +77,7 @@ export interface CloudApi {
   orders: OrdersApi
   customers: CustomersApi
   commissions: CommissionsApi
+  store: StoreApi
 }
 
 export type FunctionName = keyof CloudApi

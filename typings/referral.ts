@@ -64,7 +64,8 @@ export interface ReferralApi {
   }
   /** Share card data for `onShareAppMessage`: title, image and a path carrying the caller's code. */
   shareCard: {
-    request: { productId?: string }
+    /** `channel`: where the card goes when the page knows it (`moments` from onShareTimeline); a chat card otherwise. */
+    request: { productId?: string; channel?: 'chat' | 'group' | 'moments' }
     response: { title: string; imageUrl?: string; path: string; shortCode: string }
   }
   /**
@@ -105,4 +106,42 @@ export interface ReferralApi {
     request: Partial<ReferralSettings>
     response: { settings: ReferralSettings }
   }
+  /**
+   * A seller's shares funnel over a period of store days (default the last 30, at most 92):
+   * shares made, opens by channel, new customers bound, paid orders and revenue attributed; in
+   * total, per product and per group. A seller sees their own; an owner names any seller.
+   */
+  funnel: {
+    request: { sellerId?: string; from?: string; to?: string }
+    response: { funnel: SharesFunnel }
+  }
+}
+
+/** How a share was made: a chat card (destination unknown when it is made), a group card, Moments, or a poster code. */
+export type ShareEventChannel = 'card' | 'chat' | 'group' | 'moments' | 'code'
+
+/** One step of the funnel: shares made, their opens, customers bound by them, paid orders and revenue attributed. */
+export interface FunnelCounts {
+  shares: number
+  opens: number
+  /** New customers bound by an open in the period. */
+  bound: number
+  /** Paid in the period, credited to the seller (refunded orders left out). */
+  paidOrders: number
+  /** Totals of those orders (per product: that product's line amounts), fen. */
+  revenueFen: number
+}
+
+export interface SharesFunnel {
+  sellerId: string
+  /** Store days, inclusive. */
+  from: string
+  to: string
+  total: FunnelCounts & { sharesByChannel: Record<ShareEventChannel, number>; opensByChannel: Record<ShareChannel, number> }
+  /** Per product shared, opened or sold, by revenue then opens (the store-wide shares without a product are not in it). */
+  byProduct: Array<FunnelCounts & { productId: string }>
+  /** Per group (openGId) opened in: opens, customers bound through the group, and their paid orders. Shares name no group. */
+  byGroup: Array<Omit<FunnelCounts, 'shares'> & { groupId: string }>
+  /** True when the period held more records than one answer reads (FUNNEL_CAP per source); the counts are then a lower bound. */
+  truncated: boolean
 }

@@ -1,9 +1,13 @@
 /**
  * `customers`: a seller's My customers (list and one customer). Identity only from the platform
  * context; the seller is the caller's active `sellers` document, owners only from OWNER_OPENIDS.
+ * Its timer (every minute) runs the value refit: the nightly job from 03:00 store time, and
+ * whatever job is running continued batch by batch (backend/value-refit.ts).
  */
 import { z } from 'zod'
+import { callerOf, type FunctionContext } from '../../backend/cloud'
 import { action, defineFunction } from '../../backend/handler'
+import { jobView, refitTick } from '../../backend/value-refit'
 import { customerDetail, customerScope, listCustomers, MAX_PAGE_SIZE } from '../../backend/my-customers'
 import type { ResponseOf } from '../../typings/api'
 
@@ -11,7 +15,7 @@ const sellerId = z.string().regex(/^[0-9A-Za-z_-]{1,64}$/)
 const customerId = z.string().min(1).max(128)
 const segment = z.enum(['new', 'champion', 'loyal', 'promising', 'at_risk', 'lost'])
 
-export const main = defineFunction('customers', {
+const handle = defineFunction('customers', {
   /** The caller's customers by value, recency or spend, filtered by segment or nickname, one cursor page at a time. */
   list: action({
     schema: z
@@ -38,3 +42,20 @@ export const main = defineFunction('customers', {
     run: async ({ data, caller }): Promise<ResponseOf<'customers', 'detail'>> => customerDetail(await customerScope(caller, data.sellerId), data.customerId),
   }),
 })
+
+/** Timer events (only from the platform's trigger) work on the value refit; everything else is an action call. */
+export async function main(event: unknown, context: FunctionContext): Promise<unknown> {
+  if (typeof event === 'object' && event !== null && (event as { Type?: unknown }).Type === 'Timer') {
+    let source = ''
+    try {
+      source = callerOf(context).source ?? ''
+    } catch {
+      source = ''
+    }
+    if (source.split(',').includes('wx_trigger')) {
+      const job = await refitTick()
+      return { job: job ? jobView(job) : null }
+    }
+  }
+  return handle(event, context)
+}

@@ -14,13 +14,17 @@ import {
   listSellers,
   readSettings,
   recordShareOpen,
+  recordShareEvent,
   rememberPoster,
   sellerById,
   sellerByOpenid,
   sellerIdFor,
   sellerView,
+  sharesFunnel,
   writeSettings,
 } from '../../backend/referral'
+import { referralSettingsPatchSchema } from '../../backend/settings'
+import { dayNumber, dayString, storeDayOf } from '../../domain/value'
 import { isOwner, requireOwner } from '../../backend/roles'
 import { wechatOpenApi } from '../../backend/wechat-open-api'
 import { channelOfScene, decodeScene, encodeScene } from '../../domain/referral'
@@ -75,6 +79,17 @@ async function productOnSale(id: string): Promise<ProductDoc> {
 
 const identified = (caller: Caller) => caller.openid as string
 
+const DEFAULT_FUNNEL_DAYS = 30
+const MAX_FUNNEL_DAYS = 92
+/** A store day 'YYYY-MM-DD' that exists. */
+const storeDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine((d) => {
+  try {
+    return dayString(dayNumber(d)) === d
+  } catch {
+    return false
+  }
+}, 'not a calendar day')
+
 export const main = defineFunction('referral', {
   /** Records a share open once per open key and binds the opener by the store's rule (nobody without an openid). */
   recordOpen: action({
@@ -105,11 +120,12 @@ export const main = defineFunction('referral', {
 
   /** Share card data whose path carries the caller's own code (credit is decided when it is opened). */
   shareCard: action({
-    schema: z.object({ productId: productId.optional() }).strict(),
+    schema: z.object({ productId: productId.optional(), channel: z.enum(['chat', 'group', 'moments']).optional() }).strict(),
     needsIdentity: true,
     run: async ({ data, caller }): Promise<ResponseOf<'referral', 'shareCard'>> => {
       const product = data.productId ? await productOnSale(data.productId) : undefined
       const { _id: code } = await ensureShareCode(identified(caller))
+      await recordShareEvent(identified(caller), code, data.channel ?? 'card', product?._id)
       if (!product) return { title: STORE_TITLE, path: `/${HOME_PAGE}?ref=${code}`, shortCode: code }
       const card: ResponseOf<'referral', 'shareCard'> = { title: product.name, path: `/${PRODUCT_PAGE}?id=${product._id}&ref=${code}`, shortCode: code }
       if (product.images?.[0]) card.imageUrl = product.images[0]
@@ -124,6 +140,7 @@ export const main = defineFunction('referral', {
     run: async ({ data, caller }): Promise<ResponseOf<'referral', 'posterCode'>> => {
       if (data.productId) await productOnSale(data.productId)
       const shareCode = await ensureShareCode(identified(caller))
+      await recordShareEvent(identified(caller), shareCode._id, 'code', data.productId)
       const scene = encodeScene(shareCode._id, data.productId)
       const key = data.productId ?? '_home'
       const cached = shareCode.posters?.[key]
@@ -209,18 +226,37 @@ export const main = defineFunction('referral', {
 
   /** Owner only: changes the binding rule; opens from now on follow it, existing bindings stay. */
   'settings.update': action({
-    schema: z
-      .object({
-        mode: z.enum(['permanentFirstTouch', 'firstTouchWindow', 'lastTouch']).optional(),
-        windowDays: z.number().int().min(1).max(365).optional(),
-        sharePolicy: z.enum(['sellersOnly', 'everyone']).optional(),
-      })
-      .strict()
-      .refine((d) => Object.keys(d).length > 0, 'give at least one setting'),
+    schema: referralSettingsPatchSchema.refine((d) => Object.keys(d).length > 0, 'give at least one setting'),
     needsIdentity: true,
     run: async ({ data, caller }) => {
       const owner = requireOwner(caller)
       return { settings: await writeSettings(data, owner) }
+    },
+  }),
+
+  /** A seller's shares funnel (their own; an owner names any seller) over store days, by default the last 30. */
+  funnel: action({
+    schema: z
+      .object({ sellerId: z.string().regex(/^[0-9A-Za-z_-]{1,64}$/).optional(), from: storeDay.optional(), to: storeDay.optional() })
+      .strict(),
+    needsIdentity: true,
+    run: async ({ data, caller }): Promise<ResponseOf<'referral', 'funnel'>> => {
+      let sellerId: string
+      if (isOwner(caller)) {
+        if (!data.sellerId) throw new DomainError('INVALID_INPUT', 'an owner names the seller (sellerId)')
+        if (!(await sellerById(data.sellerId))) throw new DomainError('NOT_FOUND', `no seller ${data.sellerId}`)
+        sellerId = data.sellerId
+      } else {
+        const seller = await sellerByOpenid(identified(caller))
+        if (!seller || seller.status !== 'active') throw new DomainError('FORBIDDEN', 'only an active seller has a shares funnel')
+        if (data.sellerId !== undefined && data.sellerId !== seller._id) throw new DomainError('FORBIDDEN', 'a seller sees only their own funnel')
+        sellerId = seller._id
+      }
+      const to = data.to ?? storeDayOf(new Date())
+      const from = data.from ?? dayString(dayNumber(to) - (DEFAULT_FUNNEL_DAYS - 1))
+      const span = dayNumber(to) - dayNumber(from) + 1
+      if (span < 1 || span > MAX_FUNNEL_DAYS) throw new DomainError('INVALID_INPUT', `the period runs from 'from' to 'to', 1 to ${MAX_FUNNEL_DAYS} days`)
+      return { funnel: await sharesFunnel(sellerId, from, to) }
     },
   }),
 })

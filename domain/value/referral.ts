@@ -13,7 +13,7 @@
  * Each referred customer credits one referrer only — the earliest qualifying share — and
  * referrals of referrals belong to the intermediate referrer, never counted twice.
  */
-import type { ReferralEdge, ReferralValue, ReferredCustomerValue, ValueQuadrant } from '../../typings/value'
+import type { ReferralEdge, ReferralValue, ReferredCustomerValue, StoreDay, ValueQuadrant } from '../../typings/value'
 import { ValueInputError } from './errors'
 import { dayNumber } from './summary'
 
@@ -84,4 +84,46 @@ export function quadrantThresholds(clvFen: readonly number[], crvFen: readonly n
     return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
   }
   return { clvFen: median(clvFen), crvFen: median(crvFen.filter((value) => value > 0)) }
+}
+
+/** One customer bound through a referrer's share code, as the store keeps them. */
+export interface ReferredThroughCode {
+  customerId: string
+  /** Store day of the binding (the share was opened then). */
+  boundDay: StoreDay
+  /** Store day of their first paid purchase; absent before it. */
+  firstPurchaseDay?: StoreDay
+  /** Their stored CLV (null or absent: no model value yet). */
+  clvFen: number | null
+  /** What they have paid so far, fen. */
+  spendFen: number
+}
+
+/**
+ * The CRV of one referrer from the customers bound through their code: each is an edge from the
+ * binding day to their first purchase (a customer who bought before the binding was not
+ * brought by it; one who has not bought yet joined on the binding day and is worth their CLV
+ * only), valued at CLV plus realised margin (spend x margin). No rewards are subtracted here.
+ * The result does not depend on the order of `referred`.
+ */
+export function referralValueOfReferrer(referrerId: string, referred: readonly ReferredThroughCode[], margin: number, options: ReferralOptions = {}): ReferralValue {
+  // in id order, so the same customers give the same fen whatever order they were read in
+  const sorted = [...referred].sort((a, b) => (a.customerId < b.customerId ? -1 : a.customerId > b.customerId ? 1 : 0))
+  const byId = new Map(sorted.map((r) => [r.customerId, r]))
+  const edges: ReferralEdge[] = sorted.map((r) => ({
+    referrerId,
+    referredId: r.customerId,
+    sharedDay: r.boundDay,
+    joinedDay: r.firstPurchaseDay ?? r.boundDay,
+    rewardPaidFen: 0,
+  }))
+  const [value] = referralValues(
+    edges,
+    (id) => {
+      const r = byId.get(id)
+      return r ? { clvFen: r.clvFen ?? 0, realisedMarginFen: r.spendFen * margin } : undefined
+    },
+    options,
+  )
+  return value ?? { referrerId, crvFen: 0, referrals: 0, incrementalReferrals: 0 }
 }

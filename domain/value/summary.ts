@@ -25,6 +25,16 @@ export function storeDayOf(instant: Date | number | string, timeZone: string = D
   return moment.tz(timeZone).format('YYYY-MM-DD')
 }
 
+/** Returns the instant (epoch ms) a store day starts at in the store's time zone. */
+export function storeDayStart(day: StoreDay, timeZone: string = DEFAULT_TIME_ZONE): number {
+  return dayjs.tz(dayString(dayNumber(day)), timeZone).valueOf()
+}
+
+/** Returns the hour (0-23) of an instant on the store's clock. */
+export function storeHourOf(instant: Date | number, timeZone: string = DEFAULT_TIME_ZONE): number {
+  return dayjs(instant).tz(timeZone).hour()
+}
+
 /** Returns the day number (days since 1970-01-01) of a calendar day 'YYYY-MM-DD' or 'YYYYMMDD'; throws on anything else. */
 export function dayNumber(day: StoreDay): number {
   const dashed = day.length === 10 && day.charCodeAt(4) === 45 && day.charCodeAt(7) === 45

@@ -5,6 +5,10 @@ import { configureOwner, expectOk, LIN, makeSeller, openShare, OWNER, ZHOU } fro
 import { confirmPayment, ordersAs, requestId } from '../orders/helpers'
 import { customerDoc, customersAs, expectedOrder, walk, type GeneratedCustomer } from './helpers'
 
+/** The demo customers (database/seed/customers.json, written by scripts/demo-history.ts). */
+const SEED_CUSTOMERS: Array<{ _id: string; sellerId?: string; boundAt?: { $date: string }; bindingSource?: { code: string }; stats?: unknown }> = require('../../database/seed/customers.json')
+const boundTo = (sellerId: string) => SEED_CUSTOMERS.filter((c) => c.sellerId === sellerId).map((c) => c._id).sort()
+
 let t: TestCloud
 let gen: { sellerId: string; openid: string }
 const generated: GeneratedCustomer[] = []
@@ -32,8 +36,10 @@ const ids = (res: any) => expectOk<any>(res).customers.map((c: { customerId: str
 
 describe('who sees which customers', () => {
   test('each demo seller sees exactly the customers bound to them', async () => {
-    expect(ids(await customersAs(t, LIN.openid)('list', { sort: 'clv' })).sort()).toEqual(['o-demo-customer-hao', 'o-demo-customer-mei'])
-    expect(ids(await customersAs(t, ZHOU.openid)('list', { sort: 'recency' })).sort()).toEqual(['o-demo-customer-qing', 'o-demo-customer-yun'])
+    expect((await walk(t, LIN.openid, { sort: 'clv', pageSize: 50 })).ids.sort()).toEqual(boundTo(LIN.sellerId))
+    expect((await walk(t, ZHOU.openid, { sort: 'recency', pageSize: 50 })).ids.sort()).toEqual(boundTo(ZHOU.sellerId))
+    expect(boundTo(LIN.sellerId)).toEqual(expect.arrayContaining(['o-demo-customer-hao', 'o-demo-customer-mei']))
+    expect(boundTo(ZHOU.sellerId)).toEqual(expect.arrayContaining(['o-demo-customer-qing', 'o-demo-customer-yun']))
   })
 
   test('a seller cannot read another seller’s customer, nor list them by naming the other seller', async () => {
@@ -58,7 +64,7 @@ describe('who sees which customers', () => {
   })
 
   test('the owner sees one seller’s customers by naming them, or every customer', async () => {
-    expect(ids(await customersAs(t, OWNER)('list', { sort: 'spend', sellerId: ZHOU.sellerId })).sort()).toEqual(['o-demo-customer-qing', 'o-demo-customer-yun'])
+    expect((await walk(t, OWNER, { sort: 'spend', sellerId: ZHOU.sellerId, pageSize: 50 })).ids.sort()).toEqual(boundTo(ZHOU.sellerId))
     const all = await walk(t, OWNER, { sort: 'clv', pageSize: 50 })
     expect(all.ids).toEqual(expect.arrayContaining(['o-demo-customer-tian', 'o-demo-customer-mei', 'o-demo-customer-yun', 'o-gen-00']))
     expect(new Set(all.ids).size).toBe(all.ids.length)
@@ -125,7 +131,8 @@ describe('a purchase reaches the seller’s list', () => {
     const created = expectOk<any>(await ordersAs(t, buyer)('create', { requestId: requestId(), lines: [{ skuId: 'p-walnut', quantity: 2 }] }))
     await confirmPayment(t, created.order._id)
 
-    const row = expectOk<any>(await customersAs(t, LIN.openid)('list', { sort: 'spend' })).customers[0]
+    const rows = expectOk<any>(await customersAs(t, LIN.openid)('list', { sort: 'recency', pageSize: 50 })).customers
+    const row = rows.find((r: { customerId: string }) => r.customerId === buyer)
     expect(row).toMatchObject({ customerId: buyer, paidOrders: 1, spendFen: created.order.totalFen, segment: 'new', segmentLabel: '新客户', scoredAt: expect.any(String) })
 
     const detail = expectOk<any>(await customersAs(t, LIN.openid)('detail', { customerId: buyer }))
@@ -140,8 +147,10 @@ describe('a purchase reaches the seller’s list', () => {
 
   test('a customer’s detail names whom they referred through their own forwarded code', async () => {
     const mei = expectOk<any>(await customersAs(t, LIN.openid)('detail', { customerId: 'o-demo-customer-mei' }))
-    expect(mei.referred.map((r: { customerId: string }) => r.customerId)).toEqual(['o-demo-customer-hao'])
-    expect(mei.freshScore).toBeNull()
+    const throughMei = SEED_CUSTOMERS.filter((c) => c.bindingSource?.code === 'Mei4fwd0').sort((a, b) => (a.boundAt!.$date < b.boundAt!.$date ? 1 : -1))
+    expect(mei.referred.map((r: { customerId: string }) => r.customerId)).toEqual(throughMei.map((c) => c._id))
+    expect(mei.referred.map((r: { customerId: string }) => r.customerId)).toContain('o-demo-customer-hao')
+    expect(mei.freshScore).toMatchObject({ customerId: 'o-demo-customer-mei' }) // the demo history has her orders
     const hao = expectOk<any>(await customersAs(t, LIN.openid)('detail', { customerId: 'o-demo-customer-hao' }))
     expect(hao.customer.bindingSource).toMatchObject({ code: 'Mei4fwd0', groupId: 'G-demo-tea-lovers' })
     expect(hao.referred).toEqual([])

@@ -1,5 +1,5 @@
 import { startTestCloud, type TestCloud } from '../helpers/local-cloud'
-import { as, configureOwner, DAY, doc, expectOk, LIN, makeSeller, openKey, openShare, setRule, ZHOU } from './helpers'
+import { as, configureOwner, DAY, doc, expectOk, groupCard, LIN, makeSeller, openKey, openShare, setRule, ZHOU } from './helpers'
 
 let t: TestCloud
 beforeAll(async () => {
@@ -150,16 +150,14 @@ describe('where the open came from', () => {
   })
 
   test('a group card records the group id the platform resolves from its cloudID', async () => {
-    // what wx.getGroupEnterInfo hands the page on WeChat; the local cloud plays WeChat's side
-    const { cloudID } = await (await fetch(`${t.url}/_local/open-data`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ data: { opengid: 'G-tea-lovers' } }) })).json()
     const shopper = newShopper()
-    const opened = expectOk(await openShare(t, shopper, LIN.code, 1044, { groupCloudId: cloudID }))
+    const opened = expectOk(await openShare(t, shopper, LIN.code, 1044, await groupCard(t, 'G-tea-lovers')))
     expect(await doc(t, 'shareOpens', opened.openId)).toMatchObject({ groupId: 'G-tea-lovers', channel: 'group' })
     expect(await doc(t, 'customers', shopper)).toMatchObject({ bindingSource: { code: LIN.code, scene: 1044, groupId: 'G-tea-lovers' } })
   })
 
   test('a cloudID the platform does not vouch for (forged or expired) records the open without a group', async () => {
-    const { cloudID } = await (await fetch(`${t.url}/_local/open-data`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ data: { opengid: 'G-old' } }) })).json()
+    const { groupCloudId: cloudID } = await groupCard(t, 'G-old')
     t.cloud.clock.advance(5 * 60_000 + 1)
     for (const groupCloudId of ['forged_G-admins', cloudID]) {
       const shopper = newShopper()

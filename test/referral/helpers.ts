@@ -48,3 +48,9 @@ export async function makeSeller(t: TestCloud, openid: string, name = 'Seller'):
 export async function setRule(t: TestCloud, rule: Record<string, unknown>): Promise<void> {
   expectOk(await as(t, 'referral', OWNER)('settings.update', rule))
 }
+
+/** A group card's cloudID as wx.getGroupEnterInfo hands it to the page: the local cloud plays WeChat's side and resolves it to `{opengid}`. */
+export async function groupCard(t: TestCloud, opengid: string): Promise<{ groupCloudId: string }> {
+  const res = await fetch(`${t.url}/_local/open-data`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ data: { opengid } }) })
+  return { groupCloudId: ((await res.json()) as { cloudID: string }).cloudID }
+}
