@@ -457,6 +457,20 @@ export async function listWithdrawals(
  */
 export async function requestWithdrawal(seller: SellerDoc, requestId: string, amountFen: number): Promise<WithdrawalDoc> {
   const id = withdrawalIdFor(seller._id, requestId)
+  try {
+    return await requestWithdrawalOnce(seller, id, requestId, amountFen)
+  } catch (err) {
+    // A concurrent retry of this very request may have committed between this transaction's read
+    // of the request (none yet) and its read of the balance (already moved): answer that request.
+    if (err instanceof DomainError && err.code === 'INSUFFICIENT_BALANCE') {
+      const made = docOf<WithdrawalDoc>(await db().collection(WITHDRAWALS).doc(id).get())
+      if (made && made.amountFen === amountFen) return made
+    }
+    throw err
+  }
+}
+
+async function requestWithdrawalOnce(seller: SellerDoc, id: string, requestId: string, amountFen: number): Promise<WithdrawalDoc> {
   return inTransaction(async (t) => {
     const existing = docOf<WithdrawalDoc>(await t.collection(WITHDRAWALS).doc(id).get())
     if (existing) {
