@@ -55,3 +55,19 @@ export function callerOf(context: FunctionContext): Caller {
     env: platform.TCB_ENV || platform.SCF_NAMESPACE || undefined,
   }
 }
+
+/** Whether the platform says this call came from `source` (TCB_SOURCE may chain several, comma-joined: `wx_client,scf`). */
+export function calledFrom(context: FunctionContext, source: string): boolean {
+  let sources = ''
+  try {
+    sources = callerOf(context).source ?? ''
+  } catch {
+    sources = ''
+  }
+  return sources.split(',').includes(source)
+}
+
+/** A timer trigger's event, as the platform vouches for it (a client could send `{Type: 'Timer'}` itself). */
+export function isTimerCall(event: unknown, context: FunctionContext): boolean {
+  return typeof event === 'object' && event !== null && (event as { Type?: unknown }).Type === 'Timer' && calledFrom(context, 'wx_trigger')
+}

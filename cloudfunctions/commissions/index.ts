@@ -6,7 +6,7 @@
  * (backend/commission.ts creditCommission / reverseCommission).
  */
 import { z } from 'zod'
-import { callerOf, type FunctionContext } from '../../backend/cloud'
+import { isTimerCall, type FunctionContext } from '../../backend/cloud'
 import {
   commissionSummary,
   decideWithdrawal,
@@ -94,14 +94,6 @@ const handle = defineFunction('commissions', {
 
 /** Timer events (only from the platform's trigger) mature due credits; everything else is an action call. */
 export async function main(event: unknown, context: FunctionContext): Promise<unknown> {
-  if (typeof event === 'object' && event !== null && (event as { Type?: unknown }).Type === 'Timer') {
-    let source = ''
-    try {
-      source = callerOf(context).source ?? ''
-    } catch {
-      source = ''
-    }
-    if (source.split(',').includes('wx_trigger')) return matureDueCommissions()
-  }
+  if (isTimerCall(event, context)) return matureDueCommissions()
   return handle(event, context)
 }

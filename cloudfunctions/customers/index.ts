@@ -5,7 +5,7 @@
  * whatever job is running continued batch by batch (backend/value-refit.ts).
  */
 import { z } from 'zod'
-import { callerOf, type FunctionContext } from '../../backend/cloud'
+import { isTimerCall, type FunctionContext } from '../../backend/cloud'
 import { action, defineFunction } from '../../backend/handler'
 import { jobView, refitTick } from '../../backend/value-refit'
 import { customerDetail, customerScope, listCustomers, MAX_PAGE_SIZE } from '../../backend/my-customers'
@@ -45,17 +45,9 @@ const handle = defineFunction('customers', {
 
 /** Timer events (only from the platform's trigger) work on the value refit; everything else is an action call. */
 export async function main(event: unknown, context: FunctionContext): Promise<unknown> {
-  if (typeof event === 'object' && event !== null && (event as { Type?: unknown }).Type === 'Timer') {
-    let source = ''
-    try {
-      source = callerOf(context).source ?? ''
-    } catch {
-      source = ''
-    }
-    if (source.split(',').includes('wx_trigger')) {
-      const job = await refitTick()
-      return { job: job ? jobView(job) : null }
-    }
+  if (isTimerCall(event, context)) {
+    const job = await refitTick()
+    return { job: job ? jobView(job) : null }
   }
   return handle(event, context)
 }

@@ -5,7 +5,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto'
 import { z } from 'zod'
-import { callerOf, cloudApp, type FunctionContext } from '../../backend/cloud'
+import { isTimerCall, cloudApp, type FunctionContext } from '../../backend/cloud'
 import { action, defineFunction, DomainError } from '../../backend/handler'
 import { cancelUnpaidOrder, closePayment, moveHeldToSold, orderView, releaseLines, releaseOrderStock, releaseStock, reserveStock, type OrderDoc, type StockHold } from '../../backend/orders'
 import { settlePayment } from '../../backend/paid-order'
@@ -352,14 +352,6 @@ const handle = defineFunction('orders', {
 
 /** Timer events (only from the platform's trigger) run the expiry; everything else is an action call. */
 export async function main(event: unknown, context: FunctionContext): Promise<unknown> {
-  if (typeof event === 'object' && event !== null && (event as { Type?: unknown }).Type === 'Timer') {
-    let source = ''
-    try {
-      source = callerOf(context).source ?? ''
-    } catch {
-      source = ''
-    }
-    if (source.split(',').includes('wx_trigger')) return { ...(await expireOrders()), afterSale: await runAfterSaleTimer(db()) }
-  }
+  if (isTimerCall(event, context)) return { ...(await expireOrders()), afterSale: await runAfterSaleTimer(db()) }
   return handle(event, context)
 }

@@ -7,7 +7,7 @@
  * settled (applied now or before), non-zero otherwise, so WeChat retries.
  */
 import { z } from 'zod'
-import { callerOf, type FunctionContext } from '../../backend/cloud'
+import { calledFrom, type FunctionContext } from '../../backend/cloud'
 import { answer, REFUSED, settlePayment, type PayCallbackAnswer } from '../../backend/paid-order'
 
 const notificationSchema = z
@@ -26,13 +26,7 @@ const notificationSchema = z
   .passthrough()
 
 export async function main(event: unknown, context: FunctionContext): Promise<PayCallbackAnswer> {
-  let source = ''
-  try {
-    source = callerOf(context).source ?? ''
-  } catch {
-    source = ''
-  }
-  if (!source.split(',').includes('wx_paycallback')) return answer(REFUSED.source, 'only WeChat Pay may notify payments')
+  if (!calledFrom(context, 'wx_paycallback')) return answer(REFUSED.source, 'only WeChat Pay may notify payments')
   const parsed = notificationSchema.safeParse(event)
   if (!parsed.success) return answer(REFUSED.fields, 'not a payment notification')
   const note = parsed.data

@@ -7,7 +7,7 @@
  * before), non-zero otherwise, so WeChat retries.
  */
 import { z } from 'zod'
-import { callerOf, type FunctionContext } from '../../backend/cloud'
+import { calledFrom, type FunctionContext } from '../../backend/cloud'
 import { answer, type PayCallbackAnswer } from '../../backend/paid-order'
 import { REFUND_REFUSED, settleRefund } from '../../backend/refunds'
 
@@ -35,13 +35,7 @@ const notificationSchema = z
   .passthrough()
 
 export async function main(event: unknown, context: FunctionContext): Promise<PayCallbackAnswer> {
-  let source = ''
-  try {
-    source = callerOf(context).source ?? ''
-  } catch {
-    source = ''
-  }
-  if (!source.split(',').includes('wx_paycallback')) return answer(REFUND_REFUSED.source, 'only WeChat Pay may notify refunds')
+  if (!calledFrom(context, 'wx_paycallback')) return answer(REFUND_REFUSED.source, 'only WeChat Pay may notify refunds')
   const parsed = notificationSchema.safeParse(event)
   if (!parsed.success) return answer(REFUND_REFUSED.fields, 'not a refund notification')
   return settleRefund(parsed.data.reqInfo)
