@@ -63,6 +63,29 @@ describe('the seller’s commission', () => {
   })
 })
 
+describe('a payment notification replayed after a refund', () => {
+  test('the same notification, or one with another transaction, changes nothing: the order stays refunded, spend, credit and stock stay', async () => {
+    await bindToSeller('o-rf-rex')
+    const order = await paidOrder(t, 'o-rf-rex', [{ skuId: 'p-jujube', quantity: 1 }])
+    await refundThrough('o-rf-rex', order._id, true)
+    const snapshot = async () => ({
+      order: await storedOrder(t, order._id),
+      customer: await customer(t, 'o-rf-rex'),
+      seller: await seller(t, 's_as_refund'),
+      entry: (await t.db.collection('commissions').doc(`c_${order._id}`).get()).data[0],
+      sku: await product(t, 'p-jujube'),
+    })
+    const before = await snapshot()
+    expect(before.order.status).toBe('refunded')
+    const notification = { returnCode: 'SUCCESS', resultCode: 'SUCCESS', outTradeNo: order._id, totalFee: order.totalFen, feeType: 'CNY', transactionId: before.order.transactionId }
+    const replays = await Promise.all([1, 2, 3].map(() => t.invoke('payCallback', notification, asWeChat)))
+    for (const r of replays) expect(r).toEqual({ errcode: 0, errmsg: 'OK' }) // a duplicate is acknowledged
+    const another = (await t.invoke('payCallback', { ...notification, transactionId: '4200000000000000000000000001' }, asWeChat)) as { errcode: number }
+    expect(another.errcode).not.toBe(0) // refused: the order is refunded, with another payment
+    expect(await snapshot()).toEqual(before)
+  })
+})
+
 describe('a whole order refunded before shipment', () => {
   test('the amount includes shipping; final on the notification: refunded, stock back, the buyer’s value recomputed, the seller’s attribution reversed exactly', async () => {
     await bindToSeller('o-rf-amy')
