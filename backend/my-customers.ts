@@ -4,6 +4,7 @@
  */
 import { cloudApp, type Caller } from './cloud'
 import { DomainError } from './handler'
+import { escapeRegExp } from './query'
 import { codeOf, sellerById, sellerByOpenid } from './referral'
 import { isOwner } from './roles'
 import { explainScore } from '../domain/customers'
@@ -105,7 +106,6 @@ function sortKeyOf(doc: StoredCustomer, field: string): number | string | null {
   return typeof value === 'number' || typeof value === 'string' ? value : null
 }
 
-const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 
 function rowOf(doc: StoredCustomer): CustomerRow {
   const score = doc.score ?? null

@@ -3,7 +3,8 @@ import { DomainError } from '../../backend/handler'
 import { productSummary } from '../../domain/catalog'
 import type { ResponseOf } from '../../typings/api'
 import type { Category, SkuView } from '../../typings/catalog'
-import { db, escapeRegExp, productPage, readProduct, skusOf, type CategoryDoc } from './store'
+import { escapeRegExp } from '../../backend/query'
+import { db, productPage, readProduct, skusOf, type CategoryDoc } from './store'
 
 const SUMMARY_FIELDS = { name: true, categoryId: true, images: true, sort: true, minPriceFen: true, maxPriceFen: true }
 const SKU_SUMMARY_FIELDS = { priceFen: true, stock: true, onSale: true }

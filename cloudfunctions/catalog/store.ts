@@ -54,8 +54,6 @@ function decodeCursor(text: string): Cursor {
   throw new DomainError('INVALID_INPUT', 'the cursor is not one this list gave')
 }
 
-export const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-
 /**
  * One page of products matching `base` in display order (`sort`, then `_id`), and the cursor
  * for the next. After a cursor (k, id) the rest of the order is two index ranges: sort == k

@@ -6,6 +6,7 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { z } from 'zod'
 import { isTimerCall, cloudApp, type FunctionContext } from '../../backend/cloud'
+import { isDuplicateWrite } from '../../backend/db-errors'
 import { action, defineFunction, DomainError } from '../../backend/handler'
 import { cancelUnpaidOrder, closePayment, moveHeldToSold, orderView, releaseLines, releaseOrderStock, releaseStock, reserveStock, type OrderDoc, type StockHold } from '../../backend/orders'
 import { settlePayment } from '../../backend/paid-order'
@@ -35,10 +36,6 @@ const statusSchema = z.enum(['pending_payment', 'paid', 'shipped', 'completed', 
 /** The order id (and WeChat Pay outTradeNo, 32 chars) for one buyer's client request id: a retry lands on the same order. */
 function orderIdFor(openid: string, requestId: string): string {
   return 'o' + createHash('sha256').update(`${openid}\n${requestId}`).digest('hex').slice(0, 31)
-}
-
-function isDuplicateWrite(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && String((err as { code?: unknown }).code ?? '').includes('DUPLICATE')
 }
 
 async function readOrder(orderId: string): Promise<OrderDoc | undefined> {
