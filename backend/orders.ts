@@ -135,13 +135,24 @@ export async function releaseLines(db: Db, holdId: string, lines: ReadonlyArray<
  */
 export async function moveHeldToSold(db: Db, order: Pick<OrderDoc, '_id' | 'lines' | 'holdId'>): Promise<void> {
   const _ = db.command
+  await moveHoldsToSold(db, order)
+  await db.collection('orders').where({ _id: order._id, stockHeld: true, status: _.nin(['pending_payment', 'cancelled']) }).update({ stockHeld: false })
+}
+
+/**
+ * The SKU half of moveHeldToSold, for the payment path, whose transaction already cleared the
+ * order's stockHeld: each line's hold becomes sold, conditional on the hold (once). A move a
+ * crash interrupted is finished by a redelivered notification or by the expiry timer's sweep of
+ * old holds whose order is paid.
+ */
+export async function moveHoldsToSold(db: Db, order: Pick<OrderDoc, 'lines' | 'holdId'>): Promise<void> {
+  const _ = db.command
   for (const line of order.lines) {
     await db
       .collection('skus')
       .where({ _id: line.skuId, 'holds.holdId': order.holdId })
       .update({ reserved: _.inc(-line.quantity), sold: _.inc(line.quantity), holds: _.pull({ holdId: order.holdId }) })
   }
-  await db.collection('orders').where({ _id: order._id, stockHeld: true, status: _.nin(['pending_payment', 'cancelled']) }).update({ stockHeld: false })
 }
 
 /** What a keyed stock change did: applied now, found applied before (a retry), or refused. */

@@ -6,7 +6,7 @@
 import { cloudApp } from './cloud'
 import { notifyBuyer } from './notifications'
 import { creditCommission } from './commission'
-import { moveHeldToSold, type OrderDoc } from './orders'
+import { moveHoldsToSold, type OrderDoc } from './orders'
 import { nonceStr, paySucceeded, paymentGateway, subMchId } from './payment'
 import { assertTransition } from '../domain/order'
 import { buildValueModel, dayNumber, recordPurchaseDay, scoreCustomer, storeDayOf } from '../domain/value'
@@ -86,8 +86,10 @@ async function paidTransition(t: any, db: any, note: PaymentNotice, model: Value
   assertTransition(order.status, 'paid')
   const paidAt = new Date()
   const day = storeDayOf(paidAt, model.timeZone)
-  // stockHeld stays true until moveHeldToSold has moved the hold to sold
-  await t.collection('orders').doc(order._id).update({ status: 'paid', paidAt, transactionId: note.transactionId })
+  // The order stops counting as holding stock here; its SKUs' holds become sold right after the
+  // transaction (moveHoldsToSold), and a move a crash interrupts is finished by a redelivery or
+  // by the expiry timer's sweep of old holds whose order is paid. One write fewer per purchase.
+  await t.collection('orders').doc(order._id).update({ status: 'paid', paidAt, transactionId: note.transactionId, stockHeld: false })
   const customer = (await t.collection('customers').doc(order._openid).get()).data as CustomerDoc | null | undefined
   const previous = customer?.stats ?? null
   // Payments are recorded on the store day they are processed, which never goes back, so the
@@ -99,13 +101,11 @@ async function paidTransition(t: any, db: any, note: PaymentNotice, model: Value
   if (customer) await t.collection('customers').doc(order._openid).update(purchase)
   else await t.collection('customers').doc(order._openid).set({ stats, score, paidOrders: 1, spendFen: order.totalFen, lastPaidAt: paidAt, createdAt: paidAt })
   if (order.sellerId) {
-    // Attribution goes to the seller snapshotted on the order at creation; a seller record
-    // that no longer exists is not recreated here.
-    // The seller document is hot (all its customers pay concurrently): its existence is read
-    // outside the transaction (sellers are never deleted) and its write comes last, so the
-    // transaction holds it only for the write and the commit.
-    const seller = ((await db.collection('sellers').doc(order.sellerId).field({ _id: true }).get()).data as unknown[])[0]
-    if (seller) await t.collection('sellers').doc(order.sellerId).update({ attributedOrders: _.inc(1), attributedRevenueFen: _.inc(order.totalFen), lastAttributedAt: paidAt, ...(await creditCommission(t, db, order, paidAt)) })
+    // Attribution goes to the seller snapshotted on the order at creation (from a binding to an
+    // existing seller; sellers are never deleted). The seller document is hot (all its customers
+    // pay concurrently): its write comes last, so the transaction holds it only for the write
+    // and the commit.
+    await t.collection('sellers').doc(order.sellerId).update({ attributedOrders: _.inc(1), attributedRevenueFen: _.inc(order.totalFen), lastAttributedAt: paidAt, ...(await creditCommission(t, db, order, paidAt)) })
   }
   return { kind: 'paid', order }
 }
@@ -150,7 +150,8 @@ export async function settlePayment(note: PaymentNotice, label = 'payment'): Pro
       case 'paid':
       case 'duplicate':
         // a delivery after a crash between the transaction and the move finishes the move
-        if (outcome.order.status !== 'cancelled' && (outcome.kind === 'paid' || outcome.order.stockHeld)) await moveHeldToSold(cloudApp().database(), outcome.order)
+        // (a duplicate tries too: each line's move is conditional on its hold, so a finished one is a no-op)
+        if (outcome.order.status !== 'cancelled') await moveHoldsToSold(cloudApp().database(), outcome.order)
         // the buyer's "paid" message, if they consented; it never fails the payment
         if (outcome.kind === 'paid') await notifyBuyer(cloudApp().database(), outcome.order, 'paid')
         return answer(0, 'OK')

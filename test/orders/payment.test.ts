@@ -57,6 +57,15 @@ describe('the pay path', () => {
     expect((await t.db.collection('sellers').doc('s_test').get()).data[0]).toMatchObject({ attributedOrders: 2, attributedRevenueFen: first.order.totalFen + second.order.totalFen })
   })
 
+  test('an order whose seller record is gone (a hand-edited database) is still paid; the seller is not recreated', async () => {
+    await t.db.collection('customers').doc('o-gina').set({ sellerId: 's_ghost' })
+    const { order } = await createAndPay(t, 'o-gina', [{ skuId: 'p-walnut', quantity: 1 }])
+    expect((await confirmPayment(t, order._id)).delivered).toBe(true)
+    expect(await storedOrder(t, order._id)).toMatchObject({ status: 'paid', sellerId: 's_ghost', stockHeld: false })
+    expect(await customer(t, 'o-gina')).toMatchObject({ paidOrders: 1, spendFen: order.totalFen })
+    expect((await t.db.collection('sellers').doc('s_ghost').get()).data).toEqual([])
+  })
+
   test('each notification delivered 10 times in parallel is counted once', async () => {
     const buyers = ['o-p1', 'o-p2', 'o-p3']
     const orders = await Promise.all(buyers.map((b) => createAndPay(t, b, [{ skuId: 'p-pu-erh', quantity: 2 }])))
