@@ -226,12 +226,7 @@ export class PayModule implements LocalCloudModule {
    */
   refundNotification(p: SimPayment, outRefundNo: string, r: SimRefund): Record<string, unknown> {
     return {
-      returnCode: 'SUCCESS',
-      appid: LOCAL_APPID,
-      mchId: LOCAL_MCH_ID,
-      subAppid: LOCAL_APPID,
-      subMchId: p.subMchId,
-      nonceStr: randomBytes(16).toString('hex'),
+      ...this.notificationHeader(p),
       reqInfo: {
         transactionId: p.transactionId,
         outTradeNo: p.outTradeNo,
@@ -300,8 +295,8 @@ export class PayModule implements LocalCloudModule {
     return { outTradeNo: p.outTradeNo, state: p.state, delivered, deliveries: p.deliveries }
   }
 
-  /** The notification WeChat sends the callback function for a successful payment. */
-  notification(p: SimPayment): Record<string, unknown> {
+  /** What every WeChat Pay notification to the merchant starts with. */
+  private notificationHeader(p: SimPayment): Record<string, unknown> {
     return {
       returnCode: 'SUCCESS',
       appid: LOCAL_APPID,
@@ -309,6 +304,13 @@ export class PayModule implements LocalCloudModule {
       subAppid: LOCAL_APPID,
       subMchId: p.subMchId,
       nonceStr: randomBytes(16).toString('hex'),
+    }
+  }
+
+  /** The notification WeChat sends the callback function for a successful payment. */
+  notification(p: SimPayment): Record<string, unknown> {
+    return {
+      ...this.notificationHeader(p),
       resultCode: 'SUCCESS',
       openid: p.openid,
       isSubscribe: 'N',
