@@ -5,8 +5,8 @@
 import './helpers/wx-harness'
 import { readFileSync, rmSync } from 'node:fs'
 import path from 'node:path'
-import simulate from 'miniprogram-simulate'
-import { loadPage, textOf, textsOf } from './helpers/page-shim'
+import { loadPage, tap, textOf, textsOf } from './helpers/page-shim'
+import { waitFor } from './helpers/wait'
 import { REPO_ROOT, startLocalCloudProcess, writeFixtureFunctions, type LocalCloudProcess } from './helpers/local-cloud-process'
 import { setTransportTarget } from '../../miniprogram/services/transport'
 
@@ -78,6 +78,17 @@ describe('home page', () => {
     expect(page.querySelector('.state')).toBeUndefined()
   })
 
+  test('tapping a product card opens its product page', async () => {
+    setTransportTarget({ localCloudUrl: seeded.url })
+    const navigateTo = jest.spyOn(wx, 'navigateTo')
+    const page = await loadPage('pages/home/index')
+    tap(page, '.product-card', 2)
+    await waitFor(() => navigateTo.mock.calls.length > 0, 'navigation')
+    const third = (page.data as { cards: Array<{ id: string }> }).cards[2].id
+    expect(navigateTo).toHaveBeenCalledWith(expect.objectContaining({ url: `/pages/product/detail/index?id=${third}` }))
+    navigateTo.mockRestore()
+  })
+
   test('an empty catalogue shows the empty state', async () => {
     setTransportTarget({ localCloudUrl: unseeded.url })
     const page = await loadPage('pages/home/index')
@@ -96,7 +107,7 @@ describe('home page', () => {
 
     setTransportTarget({ localCloudUrl: seeded.url })
     page.querySelector('.retry')!.dispatchEvent('tap')
-    await waitFor(() => page.querySelectorAll('.product-card').length > 0)
+    await waitFor(() => page.querySelectorAll('.product-card').length > 0, 'product cards')
     expect(textsOf(page, '.product-name')).toEqual(expectedCatalogue().map((p) => p.name))
   })
 
@@ -106,11 +117,3 @@ describe('home page', () => {
     expect(page.querySelector('.state-error')).toBeDefined()
   })
 })
-
-async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time')
-    await simulate.sleep(20)
-  }
-}

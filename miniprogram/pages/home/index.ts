@@ -4,6 +4,7 @@ import { LOADING_VIEW, toHomeErrorView, toHomeView, type HomeView } from './home
 interface HomeMethods {
   loadProducts(): Promise<void>
   onRetry(): Promise<void>
+  onOpenProduct(event: WechatMiniprogram.TouchEvent): void
 }
 
 Page<HomeView, HomeMethods>({
@@ -27,6 +28,12 @@ Page<HomeView, HomeMethods>({
     } catch {
       // the shown cards stay; the next scroll to the bottom tries again
     }
+  },
+
+  /** A card opens its product's page. */
+  onOpenProduct(event: WechatMiniprogram.TouchEvent) {
+    const id = (event.currentTarget.dataset as { id?: string }).id
+    if (id) wx.navigateTo({ url: `/pages/product/detail/index?id=${encodeURIComponent(id)}` })
   },
 
   onRetry() {
