@@ -33,7 +33,7 @@ Page<ResultView, ResultMethods>({
     this.orderId = query.orderId ?? ''
     this.fromCart = query.from === 'cart'
     this.setData(waitingView(this.orderId))
-    return this.follow(query.sheet ?? 'paid')
+    void this.follow(query.sheet ?? 'paid')
   },
 
   onUnload() {
