@@ -15,7 +15,8 @@ import { dataAs } from './helpers/cloud-http'
 import { waitFor } from './helpers/wait'
 import { setTransportTarget } from '../../miniprogram/services/transport'
 import { CART_STORAGE_KEY } from '../../miniprogram/services/cart'
-import { linesFromQuery, linesToQuery } from '../../miniprogram/services/checkout'
+import { createOrder, linesFromQuery, linesToQuery, payOrder, waitForPaid } from '../../miniprogram/services/checkout'
+import { isApiError } from '../../miniprogram/services/transport'
 
 jest.setTimeout(120_000)
 
@@ -280,6 +281,85 @@ describe('checkout', () => {
     const result = await loadPage('pages/pay-result/index', { orderId: order._id })
     await waitFor(() => result.instance.data.status !== 'waiting', 'the order read')
     expect(result.instance.data).toMatchObject({ status: 'error', message: '订单不存在', lines: [] })
+  })
+})
+
+describe('checkout, more ways it can go', () => {
+  test('a network error at submit is a Chinese toast; tapping again creates the order once', async () => {
+    const openid = 'o-checkout-network'
+    dialogs.modalAnswers.push(false)
+    const page = await openCheckout(openid, [{ skuId: 'p-soap', quantity: 1 }])
+    await chooseAddress(page)
+    setTransportTarget({ localCloudUrl: 'http://127.0.0.1:9' })
+    await tap(page, '.submit')
+    await waitFor(() => page.instance.data.submitting === false && toast.mock.calls.length > 0, 'the failed submit')
+    expect(toast).toHaveBeenLastCalledWith(expect.objectContaining({ title: '网络开小差了，请稍后重试' }))
+    expect(redirectTo).not.toHaveBeenCalled()
+    setTransportTarget({ localCloudUrl: cloud.url })
+    await tap(page, '.submit')
+    const query = await resultQuery()
+    expect((await myOrders(openid)).orders.map((o) => o._id)).toEqual([query.orderId])
+  })
+
+  test('lines that can no longer be bought when checkout opens: the page says so and offers to go back', async () => {
+    const switchTab = jest.spyOn(wx, 'switchTab')
+    try {
+      const page = await openCheckout('o-checkout-retired', [{ skuId: 'p-soap', quantity: 1 }, { skuId: 'p-retired', quantity: 1 }], true)
+      expect(page.instance.data.status).toBe('unavailable')
+      expect(textOf(page, '.unavailable-message')).toBe('部分商品已下架，请修改后再结算')
+      expect(page.querySelector('.submit')).toBeUndefined()
+      await tap(page, '.back-to-cart')
+      expect(switchTab).toHaveBeenCalledWith(expect.objectContaining({ url: '/pages/cart/index' }))
+    } finally {
+      switchTab.mockRestore()
+    }
+  })
+
+  test('stale payment params are replaced through orders.pay; a payment for a cancelled order fails and nothing is paid', async () => {
+    const openid = 'o-checkout-service'
+    setTransportTarget({ openid })
+    const calls: string[] = []
+    const request = wx.request
+    const spy = jest.spyOn(wx, 'request').mockImplementation((options) => {
+      const data = options.data as { action?: string } | undefined
+      if (options.url.endsWith('/functions/orders') && data?.action) calls.push(data.action)
+      return request(options)
+    })
+    try {
+      const { order, payment } = await createOrder('service-stale-1', [{ skuId: 'p-soap', quantity: 1 }])
+      expect(payment).not.toBeNull()
+      const stale = { ...payment!, timeStamp: String(Math.floor(Date.now() / 1000) - 3 * 3600) }
+      dialogs.modalAnswers.push(false)
+      expect(await payOrder(order, stale)).toBe('cancelled')
+      expect(calls).toEqual(['create', 'pay'])
+
+      await dataAs(cloud.url, openid, 'orders', 'cancel', { orderId: order._id })
+      // WeChat refuses the closed payment; fresh params are refused too: the order is cancelled
+      const failure = await payOrder(order, payment).catch((err: unknown) => err)
+      expect(isApiError(failure) && failure.code).toBe('INVALID_TRANSITION')
+      expect((await dataAs(cloud.url, openid, 'orders', 'detail', { orderId: order._id })).order).toMatchObject({ status: 'cancelled', paidAt: null })
+    } finally {
+      spy.mockRestore()
+    }
+  })
+
+  test('waitForPaid gives up at its bound with the order still pending, and stops when told', async () => {
+    const openid = 'o-checkout-wait'
+    setTransportTarget({ openid, payNotification: 'hold' })
+    const { order, payment } = await createOrder('service-wait-1', [{ skuId: 'p-soap', quantity: 1 }])
+    expect(await payOrder(order, payment)).toBe('paid')
+    const reads: string[] = []
+    const bounded = await waitForPaid(order._id, { delaysMs: [10], maxWaitMs: 200, onRead: (o) => reads.push(o.status) })
+    expect(bounded.settled).toBe(false)
+    expect(bounded.order?.status).toBe('pending_payment')
+    expect(reads.length).toBeGreaterThan(1)
+    expect(new Set(reads)).toEqual(new Set(['pending_payment']))
+    expect(await waitForPaid(order._id, { stopped: () => true })).toEqual({ order: null, settled: false })
+
+    await httpJson('POST', `${cloud.url}/_local/pay/confirm`, { outTradeNo: order._id })
+    const settled = await waitForPaid(order._id, { delaysMs: [10] })
+    expect(settled.settled).toBe(true)
+    expect(settled.order?.status).toBe('paid')
   })
 })
 
