@@ -91,6 +91,18 @@ async function resultQuery(): Promise<Record<string, string>> {
   return Object.fromEntries(new URLSearchParams(query))
 }
 
+/** Records the `orders` actions the mini program calls (through the real wx.request). */
+function recordOrdersActions(): { actions: string[]; spy: jest.SpyInstance } {
+  const actions: string[] = []
+  const request = wx.request
+  const spy = jest.spyOn(wx, 'request').mockImplementation((options) => {
+    const data = options.data as { action?: string } | undefined
+    if (options.url.endsWith('/functions/orders') && data?.action) actions.push(data.action)
+    return request(options)
+  })
+  return { actions, spy }
+}
+
 /** My subscribe-message credits, read through accept with a template the store does not use (which records nothing). */
 async function creditsOf(openid: string) {
   return (await dataAs(cloud.url, openid, 'orders', 'subscribe.accept', { templateIds: ['tmpl-not-configured'] })).credits
@@ -189,17 +201,12 @@ describe('checkout', () => {
     const payment = await httpJson('GET', `${cloud.url}/_local/pay/payments/${query.orderId}`)
     expect(payment.body).toMatchObject({ state: 'SUCCESS', delivered: false })
 
-    const reads: string[] = []
-    const request = wx.request
-    const spy = jest.spyOn(wx, 'request').mockImplementation((options) => {
-      const data = options.data as { action?: string } | undefined
-      if (options.url.endsWith('/functions/orders') && data?.action === 'detail') reads.push(data.action)
-      return request(options)
-    })
+    const { actions, spy } = recordOrdersActions()
+    const reads = () => actions.filter((a) => a === 'detail').length
     let result: LoadedPage
     try {
       result = await loadPage('pages/pay-result/index', query)
-      await waitFor(() => reads.length >= 3, 'the page reads the order again')
+      await waitFor(() => reads() >= 3, 'the page reads the order again')
       expect(result.instance.data.status).toBe('waiting')
       expect(textOf(result, '.title')).toBe('支付处理中')
       expect(result.querySelector('.spinner')).toBeDefined()
@@ -318,13 +325,7 @@ describe('checkout, more ways it can go', () => {
   test('stale payment params are replaced through orders.pay; a payment for a cancelled order fails and nothing is paid', async () => {
     const openid = 'o-checkout-service'
     setTransportTarget({ openid })
-    const calls: string[] = []
-    const request = wx.request
-    const spy = jest.spyOn(wx, 'request').mockImplementation((options) => {
-      const data = options.data as { action?: string } | undefined
-      if (options.url.endsWith('/functions/orders') && data?.action) calls.push(data.action)
-      return request(options)
-    })
+    const { actions: calls, spy } = recordOrdersActions()
     try {
       const { order, payment } = await createOrder('service-stale-1', [{ skuId: 'p-soap', quantity: 1 }])
       expect(payment).not.toBeNull()
