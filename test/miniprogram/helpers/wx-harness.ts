@@ -110,3 +110,61 @@ Object.assign(harnessWx, storageApi)
 harnessWx.request = request
 harnessWx.getFileSystemManager = getFileSystemManager
 delete harnessWx.cloud
+
+// ---- the person's answers to dialogs, and WeChat Pay in local mode ----------------------------
+
+type ModalOptions = WechatMiniprogram.ShowModalOption
+type SubscribeOptions = WechatMiniprogram.RequestSubscribeMessageOption
+
+/**
+ * What the person does in the dialogs pages open, scripted by tests, and what was asked.
+ *
+ * WeChat Pay in local mode follows the contract in miniprogram/services/transport.ts
+ * (`requestPayment`), the same one the browser preview's wx shim implements: the transport asks
+ * with `wx.showModal` (title '模拟支付'), and confirming POSTs `/_local/pay/confirm` to the local
+ * cloud through the real `wx.request` above, so the simulated WeChat Pay calls payCallback as
+ * WeChat would. So a test pays by letting the modal confirm (the default) and closes the sheet with
+ * `dialogs.modalAnswers.push(false)`; `setTransportTarget({ payNotification: 'hold' })` holds the
+ * notification back. `wx.requestPayment` itself is never called in local mode: here it fails loudly.
+ */
+export const dialogs = {
+  /** Answers of the next wx.showModal calls (true = confirm); when empty, the person confirms. */
+  modalAnswers: [] as boolean[],
+  /** Every wx.showModal asked, in order. */
+  modals: [] as Array<{ title: string; content: string }>,
+  /** The person's answer in wx.requestSubscribeMessage, for every template asked. */
+  subscribeAnswer: 'accept' as 'accept' | 'reject',
+  /** The template ids of every wx.requestSubscribeMessage, in order. */
+  subscribeRequests: [] as string[][],
+  reset(): void {
+    this.modalAnswers = []
+    this.modals = []
+    this.subscribeAnswer = 'accept'
+    this.subscribeRequests = []
+  },
+}
+
+function answerLater<T extends { errMsg: string }>(options: { success?: (res: T) => void; fail?: (res: { errMsg: string }) => void; complete?: (res: T) => void }, res: T): void {
+  setTimeout(() => {
+    if (res.errMsg.endsWith(':ok')) options.success?.(res)
+    else options.fail?.(res)
+    options.complete?.(res)
+  }, 0)
+}
+
+harnessWx.showModal = (options: ModalOptions) => {
+  dialogs.modals.push({ title: options.title ?? '', content: options.content ?? '' })
+  const confirm = dialogs.modalAnswers.length > 0 ? dialogs.modalAnswers.shift()! : true
+  answerLater(options as never, { errMsg: 'showModal:ok', confirm, cancel: !confirm, content: '' })
+}
+
+harnessWx.requestSubscribeMessage = (options: SubscribeOptions) => {
+  dialogs.subscribeRequests.push([...options.tmplIds])
+  const res: Record<string, string> = { errMsg: 'requestSubscribeMessage:ok' }
+  for (const id of options.tmplIds) res[id] = dialogs.subscribeAnswer
+  answerLater(options as never, res as { errMsg: string })
+}
+
+harnessWx.requestPayment = (options: WechatMiniprogram.RequestPaymentOption) => {
+  answerLater(options as never, { errMsg: 'requestPayment:fail local mode has no WeChat Pay: pay through the transport\'s requestPayment' })
+}
