@@ -3,7 +3,7 @@
  * `orders` function for buying. Prices and totals always come from the server; the client never
  * decides that an order is paid (`waitForPaid` reads the order until payCallback has settled it).
  */
-import type { OrderView, PaymentParams, Quote, RequestedLine, SubscribeKind } from '../../typings/orders'
+import type { OrderView, PaymentParams, Quote, RequestedLine, ShippingAddress, SubscribeKind } from '../../typings/orders'
 import type { ProductDetail } from '../../typings/catalog'
 import { formatFen } from '../utils/money'
 import { productDetail } from './catalog'
@@ -65,9 +65,9 @@ export async function productsById(productIds: readonly string[]): Promise<Recor
   return Object.fromEntries(ids.map((id, i) => [id, found[i]]))
 }
 
-/** Creates the order for this client request id once: a retry with the same id answers the same order. */
-export function createOrder(requestId: string, lines: RequestedLine[]): Promise<{ order: OrderView; payment: PaymentParams | null }> {
-  return callFunction('orders', 'create', { requestId, lines })
+/** Creates the order for this client request id once, shipped to `address`: a retry with the same id answers the same order. */
+export function createOrder(requestId: string, lines: RequestedLine[], address: ShippingAddress): Promise<{ order: OrderView; payment: PaymentParams | null }> {
+  return callFunction('orders', 'create', { requestId, lines, address })
 }
 
 export async function orderDetail(orderId: string): Promise<OrderView> {

@@ -149,6 +149,7 @@ describe('checkout view', () => {
 
   test('the chosen address, once per municipality, and an incomplete one refused', () => {
     const address = toShippingAddress(chosen)
+    expect(address).toEqual({ name: '张三', phone: '020-81167888', province: '广东省', city: '广州市', district: '海珠区', detail: '新港中路397号', postalCode: '510000' })
     expect(toAddressView(address)).toEqual({ name: '张三', phone: '020-81167888', text: '广东省广州市海珠区新港中路397号' })
     expect(toAddressView(toShippingAddress({ ...chosen, provinceName: '北京市', cityName: '北京市', countyName: '朝阳区', detailInfo: '建国路1号' }))?.text).toBe('北京市朝阳区建国路1号')
     expect(toShippingAddress({ ...chosen, telNumber: ' ' })).toBeNull()
@@ -183,6 +184,7 @@ describe('payment result view', () => {
     expiresAt: Date.UTC(2026, 10, 27, 4, 30),
     paidAt: null,
     cancelledAt: null,
+    address: null,
     ...quoteOf([line('p-soap', 2800, 1, { name: '山茶油皂' })]),
     ...overrides,
   })

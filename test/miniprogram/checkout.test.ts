@@ -128,6 +128,8 @@ function checkoutState(page: LoadedPage): { requestId: string } {
   return (page.instance as unknown as { checkout: { requestId: string } }).checkout
 }
 
+const ADDRESS = { name: '李四', phone: '13800000000', province: '浙江省', city: '杭州市', district: '西湖区', detail: '龙井路1号', postalCode: '' }
+
 describe('checkout', () => {
   test('the quote\'s lines, shipping and total; an address from wx.chooseAddress is required to submit', async () => {
     const page = await openCheckout('o-checkout-view', [{ skuId: 'p-soap', quantity: 2 }, { skuId: 'p-walnut', quantity: 1 }])
@@ -165,6 +167,18 @@ describe('checkout', () => {
     expect(orders.map((o) => o._id)).toEqual([lost._id])
     expect(orders[0]).toMatchObject({ status: 'pending_payment', totalFen: 3800 })
     expect(dialogs.modals.filter((m) => m.title === '模拟支付')).toHaveLength(1)
+  })
+
+  test('the order carries the chosen address to the owner', async () => {
+    const openid = 'o-checkout-address'
+    dialogs.modalAnswers.push(false)
+    const page = await openCheckout(openid, [{ skuId: 'p-soap', quantity: 1 }])
+    await chooseAddress(page)
+    await tap(page, '.submit')
+    const query = await resultQuery()
+    expect((await dataAs(cloud.url, openid, 'orders', 'detail', { orderId: query.orderId! })).order.address).toEqual({
+      name: '张三', phone: '020-81167888', province: '广东省', city: '广州市', district: '海珠区', detail: '新港中路397号', postalCode: '510000',
+    })
   })
 
   test('OUT_OF_STOCK at submit: a Chinese toast, no order, and the quote refreshed to say which line', async () => {
@@ -327,7 +341,7 @@ describe('checkout, more ways it can go', () => {
     setTransportTarget({ openid })
     const { actions: calls, spy } = recordOrdersActions()
     try {
-      const { order, payment } = await createOrder('service-stale-1', [{ skuId: 'p-soap', quantity: 1 }])
+      const { order, payment } = await createOrder('service-stale-1', [{ skuId: 'p-soap', quantity: 1 }], ADDRESS)
       expect(payment).not.toBeNull()
       const stale = { ...payment!, timeStamp: String(Math.floor(Date.now() / 1000) - 3 * 3600) }
       dialogs.modalAnswers.push(false)
@@ -347,7 +361,7 @@ describe('checkout, more ways it can go', () => {
   test('waitForPaid gives up at its bound with the order still pending, and stops when told', async () => {
     const openid = 'o-checkout-wait'
     setTransportTarget({ openid, payNotification: 'hold' })
-    const { order, payment } = await createOrder('service-wait-1', [{ skuId: 'p-soap', quantity: 1 }])
+    const { order, payment } = await createOrder('service-wait-1', [{ skuId: 'p-soap', quantity: 1 }], ADDRESS)
     expect(await payOrder(order, payment)).toBe('paid')
     const reads: string[] = []
     const bounded = await waitForPaid(order._id, { delaysMs: [10], maxWaitMs: 200, onRead: (o) => reads.push(o.status) })

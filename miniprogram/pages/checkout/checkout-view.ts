@@ -1,21 +1,13 @@
 /** Pure parts of the checkout page: the server's quote and the chosen address -> what the page shows. */
-import type { Quote } from '../../../typings/orders'
+import type { Quote, ShippingAddress } from '../../../typings/orders'
 import { formatFen } from '../../utils/money'
 import { errorMessage } from '../../utils/errors'
 import { isApiError } from '../../services/transport'
 
 export type CheckoutStatus = 'loading' | 'ready' | 'unavailable' | 'empty' | 'error'
 
-/** A shipping address as `wx.chooseAddress` gives it (the fields the order needs). */
-export interface ShippingAddress {
-  userName: string
-  telNumber: string
-  provinceName: string
-  cityName: string
-  countyName: string
-  detailInfo: string
-  postalCode?: string
-}
+/** The fields of `wx.chooseAddress`'s answer an order needs. */
+type ChosenAddress = Pick<WechatMiniprogram.ChooseAddressSuccessCallbackResult, 'userName' | 'telNumber' | 'provinceName' | 'cityName' | 'countyName' | 'detailInfo' | 'postalCode'>
 
 export interface AddressView {
   name: string
@@ -58,26 +50,26 @@ export const LOADING_CHECKOUT: CheckoutView = {
   canSubmit: false,
 }
 
-/** The address from what wx.chooseAddress answered, or null when it lacks a name, phone or street. */
-export function toShippingAddress(res: Partial<Record<keyof ShippingAddress, unknown>>): ShippingAddress | null {
-  const text = (key: keyof ShippingAddress) => (typeof res[key] === 'string' ? (res[key] as string).trim() : '')
+/** The order's address from what wx.chooseAddress answered, or null when it lacks a name, phone, province, city or street. */
+export function toShippingAddress(res: Partial<Record<keyof ChosenAddress, unknown>>): ShippingAddress | null {
+  const text = (key: keyof ChosenAddress) => (typeof res[key] === 'string' ? (res[key] as string).trim() : '')
   const address: ShippingAddress = {
-    userName: text('userName'),
-    telNumber: text('telNumber'),
-    provinceName: text('provinceName'),
-    cityName: text('cityName'),
-    countyName: text('countyName'),
-    detailInfo: text('detailInfo'),
-    postalCode: text('postalCode'),
+    name: text('userName'),
+    phone: text('telNumber'),
+    province: text('provinceName'),
+    city: text('cityName'),
+    district: text('countyName'),
+    detail: text('detailInfo'),
+    postalCode: text('postalCode').replace(/[^0-9]/g, ''),
   }
-  return address.userName && address.telNumber && address.detailInfo ? address : null
+  return address.name && address.phone && address.province && address.city && address.detail ? address : null
 }
 
 export function toAddressView(address: ShippingAddress | null): AddressView | null {
   if (!address) return null
   // a municipality repeats itself (北京市北京市): say it once
-  const parts = [address.provinceName, address.cityName, address.countyName].filter((p, i, all) => p && all.indexOf(p) === i)
-  return { name: address.userName, phone: address.telNumber, text: `${parts.join('')}${address.detailInfo}` }
+  const parts = [address.province, address.city, address.district].filter((p, i, all) => p && all.indexOf(p) === i)
+  return { name: address.name, phone: address.phone, text: `${parts.join('')}${address.detail}` }
 }
 
 /** The ready page: lines, shipping and totals only from the quote. */

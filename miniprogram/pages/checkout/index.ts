@@ -9,7 +9,7 @@ import {
   subscribeTemplates,
 } from '../../services/checkout'
 import { displayUrls, isApiError } from '../../services/transport'
-import type { Quote, RequestedLine } from '../../../typings/orders'
+import type { Quote, RequestedLine, ShippingAddress } from '../../../typings/orders'
 import { toastError } from '../../utils/errors'
 import { requirePrivacy } from '../../utils/privacy'
 import {
@@ -21,7 +21,6 @@ import {
   toCheckoutView,
   toShippingAddress,
   type CheckoutView,
-  type ShippingAddress,
 } from './checkout-view'
 
 interface Checkout {
@@ -119,7 +118,7 @@ Page<CheckoutView, CheckoutMethods>({
     const consent = askOrderNotifications(checkout.templateIds ?? []) // straight from the tap, before any await
     let created: Awaited<ReturnType<typeof createOrder>>
     try {
-      created = await createOrder(checkout.requestId, checkout.lines)
+      created = await createOrder(checkout.requestId, checkout.lines, checkout.address)
     } catch (err) {
       toastError(err)
       // the shelf changed: show what it says now (the same requestId still names no order)
