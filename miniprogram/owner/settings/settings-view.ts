@@ -190,8 +190,8 @@ export const REFIT_PHASE_TEXT: Readonly<Record<RefitPhase, string>> = {
 
 const SOURCE_TEXT: Readonly<Record<ValueModelSource, string>> = {
   fit: '用本店的购买记录拟合',
-  prior: '本店回头客还少，用平台经验参数按本店消费校准',
-  rfm: '本店数据太少，按最近购买、次数和金额分级',
+  prior: '回头客不足 50 位或拟合不稳，用公开的经验参数按本店客单价校准',
+  rfm: '还没有可用的消费数据，只按最近购买、次数和金额分级',
 }
 
 export interface InfoRow {
