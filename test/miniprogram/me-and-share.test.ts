@@ -123,7 +123,6 @@ describe('Me', () => {
 
     const owner = await openMe('o-demo-owner')
     expect(textOf(owner, '.entry-owner-hub')).toBe('店主后台')
-    expect(owner.querySelector('.entry-owner-hub')!.dom!.getAttribute('url')).toBe('/owner/index/index')
   })
 
   test('when WeChat asks for privacy authorization the popup shows; agreeing answers with the agree button', async () => {

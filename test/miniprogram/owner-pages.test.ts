@@ -141,6 +141,9 @@ describe('sellers', () => {
     const before = await dataAs(cloud.url, 'o-ownerpages-friend-1', 'referral', 'recordOpen', { openKey: 'ownerpages-open-1', sceneValue: 1007, ref: card.shortCode })
     expect(before).toMatchObject({ bound: false, reason: 'noCreditableSeller' })
 
+    const hub = await open('owner/index/index')
+    expect(textOf(hub, '.hub-entry-sellers .hub-entry-badge')).toBe('1 人待审核')
+
     const modal = answerModal(true)
     const page = await open('owner/sellers/index')
     tap(page, '.approve')
@@ -154,6 +157,11 @@ describe('sellers', () => {
     expect(wang).toMatchObject({ status: 'active', sellerId: 's_Wang3new' })
     const after = await dataAs(cloud.url, 'o-ownerpages-friend-2', 'referral', 'recordOpen', { openKey: 'ownerpages-open-2', sceneValue: 1007, ref: card.shortCode })
     expect(after).toMatchObject({ bound: true, sellerId: 's_Wang3new' })
+
+    // back on the hub, the figures are read again
+    await (hub.instance as unknown as { onShow(): Promise<void> }).onShow()
+    expect(textOf(hub, '.figure-pendingSellers .figure-value')).toBe('0')
+    expect(hub.querySelector('.hub-entry-sellers .hub-entry-badge')).toBeUndefined()
   })
 
   test('the share policy switches to everyone after a confirm, with what it means for credit, and back', async () => {

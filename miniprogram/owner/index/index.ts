@@ -1,11 +1,12 @@
 import { listSellers } from '../../services/referral'
 import { getRefitStatus } from '../../services/store'
-import { toastError } from '../../utils/errors'
 import { LOADING_HUB, ownerErrorView, toHubView, type HubView } from './hub-view'
 
 type Tap = WechatMiniprogram.BaseEvent<Record<string, never>, { url: string }>
 
 interface HubMethods {
+  /** Times the page was shown: back from an owner page, the figures are read again. */
+  shows: number
   load(): Promise<void>
   onRetry(): Promise<void>
   onOpen(e: Tap): void
@@ -14,8 +15,14 @@ interface HubMethods {
 Page<HubView, HubMethods>({
   data: { ...LOADING_HUB },
 
+  shows: 0,
+
   onLoad() {
     return this.load()
+  },
+
+  onShow() {
+    if (this.shows++ > 0 && this.data.status === 'ready') return this.load()
   },
 
   async onPullDownRefresh() {
@@ -40,6 +47,6 @@ Page<HubView, HubMethods>({
   onOpen(e) {
     const url = e.currentTarget.dataset.url
     if (!url) return
-    wx.navigateTo({ url, fail: (err) => toastError(err) })
+    wx.navigateTo({ url, fail: () => wx.showToast({ title: '该页面暂未开放', icon: 'none' }) })
   },
 })
