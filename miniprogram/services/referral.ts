@@ -1,6 +1,6 @@
 /** Share opens, share cards, poster codes and seller applications: the only module that calls the `referral` function. */
 import type { RequestOf, ResponseOf } from '../../typings/api'
-import type { MyBinding, ReferralSettings, SellerStatus, SellerView } from '../../typings/referral'
+import type { MyBinding, SellerView } from '../../typings/referral'
 import { callFunction } from './transport'
 
 export type RecordOpenRequest = RequestOf<'referral', 'recordOpen'>
@@ -34,9 +34,10 @@ export async function applyToSell(name: string): Promise<SellerView> {
 // ---- the owner's sellers and share policy ------------------------------------------------------
 
 export type ReferralSettingsPatch = RequestOf<'referral', 'settings.update'>
+export type ReferralSettingsNow = ResponseOf<'referral', 'settings.get'>['settings']
 
 /** Owner only: sellers newest first (at most 100), optionally of one status. */
-export async function listSellers(status?: SellerStatus): Promise<SellerView[]> {
+export async function listSellers(status?: RequestOf<'referral', 'sellers.list'>['status']): Promise<SellerView[]> {
   return (await callFunction('referral', 'sellers.list', status ? { status } : {})).sellers
 }
 
@@ -46,11 +47,11 @@ export async function approveSeller(sellerId: string): Promise<SellerView> {
 }
 
 /** Owner only: the binding rule and share policy in force. */
-export async function getReferralSettings(): Promise<ReferralSettings> {
+export async function getReferralSettings(): Promise<ReferralSettingsNow> {
   return (await callFunction('referral', 'settings.get', {})).settings
 }
 
 /** Owner only: changes the given fields of the binding rule or share policy; answers what is in force. */
-export async function updateReferralSettings(patch: ReferralSettingsPatch): Promise<ReferralSettings> {
+export async function updateReferralSettings(patch: ReferralSettingsPatch): Promise<ReferralSettingsNow> {
   return (await callFunction('referral', 'settings.update', patch)).settings
 }

@@ -12,12 +12,13 @@ import { formatFen, parseYuanToFen } from '../../utils/money'
 
 // ---- parsers ----------------------------------------------------------------------------------
 
-/** A percentage as typed, in basis points: '10' → 1000, '12.5' → 1250, '0.01' → 1. At most 2 decimals, no sign; null otherwise. */
+/**
+ * A percentage as typed, in basis points: '10' → 1000, '12.5' → 1250, '0.01' → 1; null
+ * otherwise. A basis point is a hundredth of a percent as a fen is a hundredth of a yuan, so
+ * the grammar (digits, at most 2 decimals, no sign) is parseYuanToFen's.
+ */
 export function parsePercentToBps(text: string): number | null {
-  const match = /^(\d+)(?:\.(\d{1,2}))?$/.exec(text.trim())
-  if (!match) return null
-  const bps = Number(match[1]) * 100 + Number((match[2] ?? '').padEnd(2, '0'))
-  return Number.isSafeInteger(bps) ? bps : null
+  return parseYuanToFen(text)
 }
 
 /** Basis points as a percentage to edit: 1000 → '10', 1250 → '12.5', 1 → '0.01'. */
