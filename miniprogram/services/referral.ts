@@ -1,6 +1,6 @@
 /** Share opens, share cards, poster codes and seller applications: the only module that calls the `referral` function. */
 import type { RequestOf, ResponseOf } from '../../typings/api'
-import type { MyBinding, SellerView } from '../../typings/referral'
+import type { MyBinding, SellerStatus, SellerView, SharesFunnel } from '../../typings/referral'
 import { callFunction } from './transport'
 
 export type RecordOpenRequest = RequestOf<'referral', 'recordOpen'>
@@ -29,4 +29,16 @@ export function getMyBinding(): Promise<{ binding: MyBinding | null; shortCode?:
 /** Asks to become a seller under `name`; idempotent. */
 export async function applyToSell(name: string): Promise<SellerView> {
   return (await callFunction('referral', 'sellers.apply', { name })).seller
+}
+
+export type FunnelRequest = RequestOf<'referral', 'funnel'>
+
+/** My shares funnel over store days `from`..`to` (the last 30 by default); an owner names `sellerId`. */
+export async function getSharesFunnel(request: FunnelRequest = {}): Promise<SharesFunnel> {
+  return (await callFunction('referral', 'funnel', request)).funnel
+}
+
+/** Owner: sellers, newest first (at most 100), optionally by status. */
+export async function listSellers(status?: SellerStatus): Promise<SellerView[]> {
+  return (await callFunction('referral', 'sellers.list', status ? { status } : {})).sellers
 }
