@@ -316,6 +316,21 @@ describe('my commissions and the withdrawals desk', () => {
     expect(await summaryOf()).toMatchObject({ withdrawnFen: 1000, balanceFen: 377, requestedFen: 0 })
   })
 
+  test('a refund after the money was withdrawn: the entry shows it taken back, the negative balance is explained and nothing can be withdrawn', async () => {
+    await dataAs(cloud.url, BUYER, 'orders', 'refund.request', { orderId, requestId: 'money-refund-0001', reason: '不想要了' })
+    await dataAs(cloud.url, OWNER, 'orders', 'admin.refund.approve', { orderId, restock: true })
+    await until(async () => (await summaryOf()).reversedFen === 1377, 'the refund reversed the commission')
+
+    const page = await openAs(SELLER, 'seller/commissions/index')
+    expect(await summaryOf()).toMatchObject({ balanceFen: -1000, withdrawableFen: 0, withdrawnFen: 1000 })
+    expect(textOf(page, '.amount-reversed .amount-value')).toBe('¥13.77')
+    expect(textOf(page, '.amount-withdrawable .amount-value')).toBe('¥0.00')
+    expect(textOf(page, '.negative-text')).toMatch(/^你的余额是 -¥10\.00：有顾客在你提现之后退了款/)
+    expect(textsOf(page, '.entry-status')).toEqual(['已退回'])
+    expect(textsOf(page, '.entry-reversed')).toEqual(['退款退回 ¥13.77'])
+    expect(data(page).summary.canWithdraw).toBe(false)
+  })
+
   test('entries scroll a page at a time on the cursor, then say there is no more', async () => {
     const many = await approvedSeller('o-money-busy-seller', '忙碌小店')
     writeDocuments(

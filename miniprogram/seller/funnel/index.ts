@@ -53,10 +53,11 @@ Page<FunnelData, FunnelMethods>({
   async load() {
     const generation = ++this.generation
     this.setData({ ...LOADING_FUNNEL })
+    const request = this.request()
     let view: FunnelView
     try {
-      const funnel = await getSharesFunnel(this.request())
-      if (this.data.days === DEFAULT_PERIOD_DAYS) this.today = funnel.to
+      const funnel = await getSharesFunnel(request)
+      if (!request.to) this.today = funnel.to
       view = toFunnelView(funnel, await productNamesOf(funnel))
     } catch (err) {
       view = toFunnelErrorView(err)
