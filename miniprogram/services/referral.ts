@@ -1,6 +1,6 @@
 /** Share opens, share cards, poster codes and seller applications: the only module that calls the `referral` function. */
 import type { RequestOf, ResponseOf } from '../../typings/api'
-import type { MyBinding, SellerView } from '../../typings/referral'
+import type { MyBinding, SellerStatus, SellerView, SharesFunnel } from '../../typings/referral'
 import { callFunction } from './transport'
 
 export type RecordOpenRequest = RequestOf<'referral', 'recordOpen'>
@@ -54,4 +54,13 @@ export async function getReferralSettings(): Promise<ReferralSettingsNow> {
 /** Owner only: changes the given fields of the binding rule or share policy; answers what is in force. */
 export async function updateReferralSettings(patch: ReferralSettingsPatch): Promise<ReferralSettingsNow> {
   return (await callFunction('referral', 'settings.update', patch)).settings
+}
+
+// ---- the seller's shares funnel ------------------------------------------------------------------
+
+export type FunnelRequest = RequestOf<'referral', 'funnel'>
+
+/** My shares funnel over store days `from`..`to` (the last 30 by default); an owner names `sellerId`. */
+export async function getSharesFunnel(request: FunnelRequest = {}): Promise<SharesFunnel> {
+  return (await callFunction('referral', 'funnel', request)).funnel
 }
