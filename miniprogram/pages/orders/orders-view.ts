@@ -99,7 +99,7 @@ export function toOrderCard(order: OrderView, cover: string, now: number): Order
     statusText: STATUS_LABELS[order.status],
     status: order.status,
     action,
-    actionText: action ? CARD_ACTION_TEXT[action] : '',
+    actionText: action === 'refund' && order.status === 'paid' ? '申请退款' : action ? CARD_ACTION_TEXT[action] : '',
   }
 }
 
