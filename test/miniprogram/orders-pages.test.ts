@@ -294,6 +294,30 @@ describe('order detail', () => {
     expect(await available('p-jujube', 'p-jujube')).toBe(before)
   })
 
+  test('when the countdown runs out the pay button goes, the order is read again and the page stops counting', async () => {
+    const buyer = 'o-orders-expiry'
+    const orderId = await createUnpaid(buyer)
+    const page = await openDetail(buyer, orderId)
+    const instance = page.instance as unknown as { timer: number | null; tick(): void; onHide(): void; onShow(): void }
+    expect(instance.timer).not.toBeNull()
+    instance.onHide()
+    expect(instance.timer).toBeNull()
+    instance.onShow()
+    expect(instance.timer).not.toBeNull()
+
+    const { expiresAt } = await afterSale(buyer, orderId)
+    const realNow = Date.now
+    jest.spyOn(Date, 'now').mockImplementation(() => Math.max(realNow(), expiresAt + 1000))
+    instance.tick()
+    expect(textOf(page, '.countdown')).toBe('支付已超时，订单即将关闭')
+    expect(actionTexts(page)).toEqual(['取消订单'])
+    expect(instance.timer).toBeNull()
+    await waitFor(() => !data(page).busy && data(page).status === 'ready', 'read again')
+    await simulate.sleep(1500)
+    expect(instance.timer).toBeNull() // the server has not expired it yet: no polling every second
+    expect(actionTexts(page)).toEqual(['取消订单'])
+  })
+
   test('cancelling an order already cancelled elsewhere shows the typed error and the order as it is now', async () => {
     const buyer = 'o-orders-cancel-race'
     const orderId = await createUnpaid(buyer)

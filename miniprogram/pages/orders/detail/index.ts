@@ -69,7 +69,8 @@ Page<OrderDetailView, DetailMethods>({
   away: false,
 
   async onLoad(query: Record<string, string | undefined>) {
-    this.orderId = query.id ?? ''
+    // `orderId` too: the subscribe messages' page link names the order so (backend/notifications.ts)
+    this.orderId = query.id ?? query.orderId ?? ''
     this.refundOnLoad = query.refund === '1'
     await this.load()
     const shown = this.shown
@@ -77,9 +78,11 @@ Page<OrderDetailView, DetailMethods>({
   },
 
   onShow() {
-    if (!this.away) return
-    this.away = false
-    return this.load()
+    if (this.away) {
+      this.away = false
+      return this.load()
+    }
+    this.render() // back from the background: the countdown resumes where the clock is now
   },
 
   onHide() {
@@ -127,7 +130,8 @@ Page<OrderDetailView, DetailMethods>({
     // a form the order no longer allows (it moved on) closes
     const form = this.data.form && view.actions.some((a) => a.kind === 'refund') ? this.data.form : null
     this.setData({ ...view, form })
-    if (shown.order.status === 'pending_payment') {
+    // counts down until the expiry only: after it the page waits for the server's expiry, it does not poll
+    if (shown.order.status === 'pending_payment' && Date.now() < shown.order.expiresAt) {
       if (this.timer === null) this.timer = setInterval(() => this.tick(), 1000) as unknown as number
     } else this.stopTimer()
   },
