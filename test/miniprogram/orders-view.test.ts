@@ -126,7 +126,7 @@ describe('order cards', () => {
     ['refund_requested', 'viewRefund'],
     ['refunded', ''],
     ['cancelled', ''],
-  ])('a %s order offers %s', (status, action) => {
+  ])('a %s order offers "%s"', (status, action) => {
     expect(cardActionOf({ status, expiresAt: T0 + 30 * MIN }, T0)).toBe(action)
   })
 

@@ -1,6 +1,7 @@
 import { confirmReceipt, feedHasMore, nextOrders, startOrderFeed, type OrderFeed } from '../../services/orders'
 import { displayUrls } from '../../services/transport'
 import type { OrderView } from '../../../typings/orders'
+import { askToConfirmReceipt } from './confirm-modal'
 import { toastError } from '../../utils/errors'
 import {
   LOADING_ORDERS,
@@ -35,12 +36,6 @@ interface OrdersMethods {
   onOpenOrder(e: Tap): void
   onCardAction(e: Tap): Promise<void>
   openPage(url: string): void
-}
-
-function confirmModal(title: string, content: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    wx.showModal({ title, content, success: (res) => resolve(res.confirm), fail: () => resolve(false) })
-  })
 }
 
 Page<OrdersView, OrdersMethods>({
@@ -133,7 +128,7 @@ Page<OrdersView, OrdersMethods>({
     if (action === 'pay') return this.openPage(payUrl(id))
     if (action === 'refund') return this.openPage(detailUrl(id, true))
     if (action === 'viewRefund') return this.openPage(detailUrl(id))
-    if (!(await confirmModal('确认收货', '请确认已收到全部商品，确认后交易完成'))) return
+    if (!(await askToConfirmReceipt())) return
     this.setData({ busy: true })
     wx.showLoading({ title: '处理中', mask: true })
     try {

@@ -1,6 +1,7 @@
 import { cancelMyOrder, confirmReceipt, getMyOrder, newRequestId, requestRefund, withdrawRefund } from '../../../services/orders'
 import { displayUrls } from '../../../services/transport'
 import type { AfterSaleOrderView } from '../../../../typings/orders'
+import { askToConfirmReceipt, confirmModal } from '../confirm-modal'
 import { toastError } from '../../../utils/errors'
 import { formatFen } from '../../../utils/money'
 import { ORDERS_PAGE, payUrl } from '../orders-view'
@@ -32,8 +33,6 @@ interface DetailMethods {
   shown: Shown | null
   /** The countdown's interval while an unpaid order is shown. */
   timer: number | null
-  /** Open the refund form once the order is loaded (`?refund=1` from a list card). */
-  refundOnLoad: boolean
   /** The shopper left to pay: the order is re-read on return. */
   away: boolean
   load(): Promise<void>
@@ -54,27 +53,20 @@ interface DetailMethods {
   onGoOrders(): void
 }
 
-function confirmModal(title: string, content: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    wx.showModal({ title, content, success: (res) => resolve(res.confirm), fail: () => resolve(false) })
-  })
-}
-
 Page<OrderDetailView, DetailMethods>({
   data: { ...LOADING_ORDER_DETAIL },
   orderId: '',
   shown: null,
   timer: null,
-  refundOnLoad: false,
   away: false,
 
   async onLoad(query: Record<string, string | undefined>) {
     // `orderId` too: the subscribe messages' page link names the order so (backend/notifications.ts)
     this.orderId = query.id ?? query.orderId ?? ''
-    this.refundOnLoad = query.refund === '1'
     await this.load()
+    // `?refund=1` (a list card's 申请退款/申请售后) opens the refund form at once
     const shown = this.shown
-    if (this.refundOnLoad && shown && actionsFor(shown.order, Date.now()).some((a) => a.kind === 'refund')) this.setData({ form: openRefundForm(shown.order, newRequestId()) })
+    if (query.refund === '1' && shown && actionsFor(shown.order, Date.now()).some((a) => a.kind === 'refund')) this.setData({ form: openRefundForm(shown.order, newRequestId()) })
   },
 
   onShow() {
@@ -188,7 +180,7 @@ Page<OrderDetailView, DetailMethods>({
         if (await confirmModal('取消订单', '确定取消这个订单吗？取消后商品库存将释放')) await this.run(() => cancelMyOrder(id), '订单已取消')
         return
       case 'confirm':
-        if (await confirmModal('确认收货', '请确认已收到全部商品，确认后交易完成')) await this.run(() => confirmReceipt(id), '已确认收货')
+        if (await askToConfirmReceipt()) await this.run(() => confirmReceipt(id), '已确认收货')
         return
       case 'withdraw':
         if (await confirmModal('撤回退款申请', '撤回后订单恢复原状态，之后仍可再次申请')) await this.run(() => withdrawRefund(id), '已撤回退款申请')
