@@ -142,6 +142,7 @@ describe('My orders', () => {
     expect(textsOf(page, '.order-status')).toEqual(['待付款', '待发货', '待收货', '退款中', '已退款', '已完成', '已取消'])
     expect(textsOf(page, '.order-action')).toEqual(['去支付', '申请退款', '确认收货', '查看退款', '申请售后'])
     expect(textsOf(page, '.order-names')[1]).toBe('明前龙井')
+    expect(data(page).cards[1].cover).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/.*longjing\.png/) // the line's snapshotted image, through a temp URL
     expect(textsOf(page, '.order-total')[1]).toBe('¥168.00')
     expect(textsOf(page, '.order-count')[4]).toBe('共 2 件')
     expect(page.instance.data.hasMore).toBe(false)
@@ -167,7 +168,10 @@ describe('My orders', () => {
     expect(data(page).cards.map((c: { id: string }) => c.id)).toEqual([ids.shipped])
     const empty = await openList('o-orders-nobody', { status: 'paid' })
     expect(empty.instance.data.status).toBe('empty')
-    expect(textOf(empty, '.state-empty')).toBe('暂无待发货订单')
+    expect(textOf(empty, '.empty-text')).toBe('暂无待发货订单')
+    const switchTab = jest.spyOn(wx, 'switchTab')
+    await tap(empty, '.go-shopping')
+    expect(switchTab).toHaveBeenCalledWith(expect.objectContaining({ url: '/pages/home/index' }))
   })
 
   test('a card opens its order; 去支付 goes to the pay-result page; 申请退款 opens the refund form', async () => {

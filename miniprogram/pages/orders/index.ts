@@ -1,8 +1,8 @@
 import { confirmReceipt, feedHasMore, nextOrders, startOrderFeed, type OrderFeed } from '../../services/orders'
 import { displayUrls } from '../../services/transport'
 import type { OrderView } from '../../../typings/orders'
-import { askToConfirmReceipt } from './confirm-modal'
 import { toastError } from '../../utils/errors'
+import { askToConfirmReceipt } from './confirm-modal'
 import {
   LOADING_ORDERS,
   ORDER_TABS,
@@ -35,6 +35,7 @@ interface OrdersMethods {
   onRetry(): Promise<void>
   onOpenOrder(e: Tap): void
   onCardAction(e: Tap): Promise<void>
+  onGoShopping(): void
   openPage(url: string): void
 }
 
@@ -109,6 +110,7 @@ Page<OrdersView, OrdersMethods>({
     const key = e.currentTarget.dataset.key as OrdersTabKey | undefined
     if (!key || (key === this.data.tab && this.data.status !== 'error')) return Promise.resolve()
     this.setData({ ...LOADING_ORDERS, tab: key })
+    wx.pageScrollTo({ scrollTop: 0, duration: 0 })
     return this.load()
   },
 
@@ -143,6 +145,10 @@ Page<OrdersView, OrdersMethods>({
     }
     // the order moved (or someone else moved it first): read the list again
     await this.load()
+  },
+
+  onGoShopping() {
+    wx.switchTab({ url: '/pages/home/index' })
   },
 
   openPage(url) {
