@@ -352,7 +352,7 @@ describe('order detail', () => {
     await waitFor(() => data(page).orderStatus === 'completed', 'completed')
     await idle(page)
     expect(textOf(page, '.status-text')).toBe('已完成')
-    expect(textsOf(page, '.event-title')[0]).toBe('已确认收货，交易完成')
+    expect(textsOf(page, '.event-title')[0]).toBe('交易完成')
     expect(actionTexts(page)).toEqual(['申请退款'])
     const order = await afterSale(buyer, orderId)
     expect(order.status).toBe('completed')

@@ -208,7 +208,7 @@ describe('the timeline', () => {
       makeRefund({ outRefundNo: 'o-1-R2', state: 'withdrawn', requestedAt: T0 + 20 * MIN, decidedAt: T0 + 21 * MIN }),
     ]
     const events = timelineOf(makeOrder({ status: 'completed', shippedAt: T0 + 5 * MIN, completedAt: T0 + 8 * MIN, refunds }))
-    expect(events.map((e) => e.title)).toEqual(['已撤回退款申请', '申请退款 ¥168.00', '商家拒绝退款', '申请退款 ¥168.00', '已确认收货，交易完成', '商家已发货', '付款成功', '提交订单'])
+    expect(events.map((e) => e.title)).toEqual(['已撤回退款申请', '申请退款 ¥168.00', '商家拒绝退款', '申请退款 ¥168.00', '交易完成', '商家已发货', '付款成功', '提交订单'])
     expect(events.find((e) => e.key === 'refund-0-rejected')?.detail).toBe('商品已拆封')
   })
 

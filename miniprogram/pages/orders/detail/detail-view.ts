@@ -62,7 +62,8 @@ export function timelineOf(order: AfterSaleOrderView): TimelineEntry[] {
   add('created', order.createdAt, '提交订单')
   add('paid', order.paidAt, '付款成功', `实付 ${formatFen(order.totalFen)}`)
   add('shipped', order.shippedAt, '商家已发货', order.shipping ? `${carrierName(order.shipping.carrier)} ${order.shipping.trackingNo}` : '')
-  add('completed', order.completedAt, '已确认收货，交易完成')
+  // the API does not say whether the buyer confirmed or the timer completed it after autoCompleteDays
+  add('completed', order.completedAt, '交易完成')
   add('cancelled', order.cancelledAt, '订单已取消')
   order.refunds.forEach((r, i) => {
     add(`refund-${i}-requested`, r.requestedAt, `申请退款 ${formatFen(r.refundFen)}`, `${linesText(order, r)}；原因：${r.reason}`)
