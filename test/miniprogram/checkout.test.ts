@@ -285,6 +285,22 @@ describe('checkout', () => {
     expect(toast).not.toHaveBeenCalled()
   })
 
+  test('opened from my orders with pay=1, the page pays the unpaid order and waits for the callback; a closed sheet leaves 未支付', async () => {
+    const openid = 'o-checkout-pay-from-orders'
+    const { order } = await dataAs(cloud.url, openid, 'orders', 'create', { requestId: 'pay-from-orders-1', lines: [{ skuId: 'p-soap', quantity: 1 }] })
+    setTransportTarget({ openid })
+    dialogs.modalAnswers.push(false)
+    const closed = await loadPage('pages/pay-result/index', { orderId: order._id, pay: '1' })
+    await waitFor(() => closed.instance.data.status === 'unpaid', 'unpaid after the sheet closed')
+    expect(closed.instance.data.busy).toBe(false)
+
+    const paid = await loadPage('pages/pay-result/index', { orderId: order._id, pay: '1' })
+    await waitFor(() => paid.instance.data.status === 'paid', 'paid')
+    expect(textOf(paid, '.title')).toBe('支付成功')
+    expect((await dataAs(cloud.url, openid, 'orders', 'detail', { orderId: order._id })).order.status).toBe('paid')
+    expect(dialogs.modals.filter((m) => m.title === '模拟支付')).toHaveLength(2)
+  })
+
   test('an order cancelled before it was paid says so, and offers no 重新支付', async () => {
     const openid = 'o-checkout-cancelled'
     const { order } = await dataAs(cloud.url, openid, 'orders', 'create', { requestId: 'cancelled-order-1', lines: [{ skuId: 'p-soap', quantity: 1 }] })

@@ -16,6 +16,8 @@ interface ResultMethods {
   /** Reads the order until the payment notification settles it; `sheet` is how the payment sheet ended. */
   follow(sheet: string): Promise<void>
   show(order: OrderView, whilePending: 'waiting' | 'unpaid' | 'confirming'): void
+  /** Shows WeChat Pay for the order, then follows how it ends. */
+  pay(): Promise<void>
   onPayAgain(): Promise<void>
   onRefresh(): Promise<void>
   onViewOrder(): void
@@ -33,7 +35,9 @@ Page<ResultView, ResultMethods>({
     this.orderId = query.orderId ?? ''
     this.fromCart = query.from === 'cart'
     this.setData(waitingView(this.orderId))
-    void this.follow(query.sheet ?? 'paid')
+    // opened from my orders with pay=1: the order is still to pay, so pay first
+    if (query.pay === '1') void this.pay()
+    else void this.follow(query.sheet ?? 'paid')
   },
 
   onUnload() {
@@ -67,12 +71,18 @@ Page<ResultView, ResultMethods>({
 
   async onPayAgain() {
     if (this.data.busy || this.data.status !== 'unpaid') return
+    await this.pay()
+  },
+
+  async pay() {
     this.setData({ busy: true })
     try {
       const order = await orderDetail(this.orderId)
+      if (order.status !== 'pending_payment') return this.show(order, 'waiting')
       const sheet = await payOrder(order)
       if (sheet === 'paid') await this.follow('paid')
-      else this.setData({ busy: false })
+      else if (this.data.status === 'unpaid') this.setData({ busy: false })
+      else this.show(order, 'unpaid')
     } catch (err) {
       toastError(err)
       this.setData({ busy: false })
