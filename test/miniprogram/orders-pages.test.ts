@@ -331,7 +331,7 @@ describe('order detail', () => {
     await tap(page, '.action-cancel')
     await waitFor(() => data(page).orderStatus === 'cancelled', 'read again')
     await idle(page)
-    expect(toast).toHaveBeenCalledWith(expect.objectContaining({ title: '订单状态已变化，请刷新' }))
+    expect(toast).toHaveBeenCalledWith(expect.objectContaining({ title: '状态已变化，请刷新后重试' }))
     expect(textOf(page, '.status-text')).toBe('已取消')
   })
 

@@ -6,16 +6,6 @@
  * the local clock moves past the cooling-off so the maturing timer makes it withdrawable, then the
  * seller asks for it on the page and the owner pays it on theirs.
  */
-// The commissions need the maturing timer, which the shared helper's child process runs without
-// (LOCAL_TIMERS=0): this file's child process runs with its timer triggers on.
-jest.mock('node:child_process', () => {
-  const actual = jest.requireActual<typeof import('node:child_process')>('node:child_process')
-  return {
-    ...actual,
-    spawn: (command: string, args: string[], options: { env?: NodeJS.ProcessEnv }) => actual.spawn(command, args, { ...options, env: { ...options.env, LOCAL_TIMERS: '1' } }),
-  }
-})
-
 import http from 'node:http'
 import './helpers/wx-harness'
 import { loadPage, tap, textOf, textsOf, type LoadedPage } from './helpers/page-shim'
@@ -73,7 +63,7 @@ async function approvedSeller(openid: string, name: string): Promise<{ sellerId:
 const summaryOf = async (openid = SELLER): Promise<CommissionSummary> => (await dataAs(cloud.url, openid, 'commissions', 'summary', {})).summary
 
 beforeAll(async () => {
-  cloud = await startLocalCloudProcess()
+  cloud = await startLocalCloudProcess({ timers: true }) // the maturing timer makes commissions withdrawable
   const seller = await approvedSeller(SELLER, SELLER_NAME)
   sellerId = seller.sellerId
   const opened = await dataAs(cloud.url, BUYER, 'referral', 'recordOpen', { openKey: 'money-open-buyer-1', sceneValue: 1007, ref: seller.code, productId: 'p-walnut' })
@@ -301,7 +291,7 @@ describe('my commissions and the withdrawals desk', () => {
     const toast = jest.spyOn(wx, 'showToast')
     tap(desk, '.mark-paid', 0)
     await waitFor(() => data(desk).status === 'empty' && !data(desk).busyId, 'reloaded')
-    expect(toast).toHaveBeenCalledWith(expect.objectContaining({ title: '订单状态已变化，请刷新' }))
+    expect(toast).toHaveBeenCalledWith(expect.objectContaining({ title: '状态已变化，请刷新后重试' }))
     expect((await dataAs(cloud.url, OWNER, 'commissions', 'withdrawals.list', { status: 'paid', sellerId })).withdrawals).toHaveLength(1)
   })
 
