@@ -19,3 +19,16 @@ export function formatApproxYuan(fen: number): string {
   if (yuan < 1) return '不到 1 元'
   return `约 ${yuan} 元`
 }
+
+/**
+ * Parses what a person typed as a price in yuan into integer fen, strictly: digits with at most
+ * two decimals ('19.9' → 1990, '0.05' → 5, ' 168 ' → 16800). Anything else (empty, negative,
+ * '+1', '1.', '.5', '1.234', '1e3', full-width digits, an amount beyond a safe integer) answers
+ * null, so the caller shows a message instead of sending a guess.
+ */
+export function parseYuanToFen(input: string): number | null {
+  const match = /^(\d+)(?:\.(\d{1,2}))?$/.exec(input.trim())
+  if (!match) return null
+  const fen = Number(match[1]) * 100 + Number((match[2] ?? '').padEnd(2, '0'))
+  return Number.isSafeInteger(fen) ? fen : null
+}
