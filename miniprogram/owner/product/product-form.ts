@@ -252,6 +252,7 @@ export interface FormView {
   imageRoom: number
   specNames: string[]
   canChangeSpecs: boolean
+  canAddSpec: boolean
   canRemoveSkus: boolean
   skus: SkuRowView[]
   onSale: boolean
@@ -269,6 +270,7 @@ export function toFormView(form: ProductForm, categories: Category[]): FormView 
     imageRoom: imageRoom(form),
     specNames: form.specNames,
     canChangeSpecs: canChangeSpecDimensions(form),
+    canAddSpec: canChangeSpecDimensions(form) && form.specNames.length < MAX_SPEC_NAMES,
     canRemoveSkus: form.skus.length > 1,
     skus: form.skus.map((r) => ({
       ...r,

@@ -3,8 +3,10 @@
  * (Node's http, so the transport reaches an actual local cloud), `wx.getFileSystemManager().readFile`
  * reading real files (for uploads), storage kept in memory (the simulator's keeps nothing), and
  * without `wx.cloud`, so the transport runs in local mode as it does in DevTools against `npm start`.
+ * `wx.chooseMedia` and `wx.scanCode` answer what the test says the person picked or scanned
+ * (`chooseMediaWillReturn`, `scanCodeWillReturn`), or fail as a cancel when nothing is queued.
  */
-import { readFile } from 'node:fs'
+import { readFile, statSync } from 'node:fs'
 import http from 'node:http'
 import 'miniprogram-simulate' // installs the simulator's global wx first; we patch it below
 
@@ -110,3 +112,47 @@ Object.assign(harnessWx, storageApi)
 harnessWx.request = request
 harnessWx.getFileSystemManager = getFileSystemManager
 delete harnessWx.cloud
+
+/** What the person picks in the next `wx.chooseMedia`: real local files (their paths become tempFilePath). */
+const chosenMedia: string[][] = []
+export function chooseMediaWillReturn(filePaths: string[]): void {
+  chosenMedia.push(filePaths)
+}
+
+/** What the camera reads in the next `wx.scanCode`. */
+const scannedCodes: string[] = []
+export function scanCodeWillReturn(result: string): void {
+  scannedCodes.push(result)
+}
+
+function answer<T>(options: { success?: (res: T) => void; fail?: (err: { errMsg: string }) => void; complete?: (res: unknown) => void }, name: string, result: T | null): void {
+  setTimeout(() => {
+    if (result === null) {
+      const err = { errMsg: `${name}:fail cancel` }
+      options.fail?.(err)
+      options.complete?.(err)
+    } else {
+      options.success?.(result)
+      options.complete?.(result)
+    }
+  }, 0)
+}
+
+harnessWx.chooseMedia = (options: WechatMiniprogram.ChooseMediaOption) => {
+  const paths = chosenMedia.shift()
+  const count = options.count ?? 9
+  const result = paths
+    ? ({
+        type: 'image',
+        tempFiles: paths.slice(0, count).map((tempFilePath) => ({ tempFilePath, size: statSync(tempFilePath).size, fileType: 'image', width: 0, height: 0, duration: 0, thumbTempFilePath: '' })),
+        errMsg: 'chooseMedia:ok',
+      } as unknown as WechatMiniprogram.ChooseMediaSuccessCallbackResult)
+    : null
+  answer(options, 'chooseMedia', result)
+}
+
+harnessWx.scanCode = (options: WechatMiniprogram.ScanCodeOption) => {
+  const code = scannedCodes.shift()
+  const result = code === undefined ? null : ({ result: code, scanType: 'CODE_128', charSet: 'utf-8', path: '', rawData: '', errMsg: 'scanCode:ok' } as unknown as WechatMiniprogram.ScanCodeSuccessCallbackResult)
+  answer(options, 'scanCode', result)
+}
