@@ -125,7 +125,8 @@ export function scanCodeWillReturn(result: string): void {
   scannedCodes.push(result)
 }
 
-function answer<T>(options: { success?: (res: T) => void; fail?: (err: { errMsg: string }) => void; complete?: (res: unknown) => void }, name: string, result: T | null): void {
+/** Answers a callback-style wx API asynchronously: success with `result`, or a cancel when it is null. */
+function answer<T>(options: { success?: (res: T) => void; fail?: (err: WechatMiniprogram.GeneralCallbackResult) => void; complete?: (res: WechatMiniprogram.GeneralCallbackResult) => void }, name: string, result: (T & WechatMiniprogram.GeneralCallbackResult) | null): void {
   setTimeout(() => {
     if (result === null) {
       const err = { errMsg: `${name}:fail cancel` }
