@@ -172,7 +172,8 @@ describe('the product editor', () => {
     expect(data(page).form.isNew).toBe(true)
     expect(toast).toHaveBeenLastCalledWith(expect.objectContaining({ title: '网络开小差了，请稍后重试' }))
 
-    await tap(page, '.save-product') // the same form, the same request id
+    await tap(page, '.save-product') // the same form, the same request id; a second tap while saving is ignored
+    await tap(page, '.save-product')
     await waitFor(() => data(page).form.isNew === false && !data(page).saving, 'created')
     const created = (await allAdminProducts()).filter((p) => p.name === '白毫银针')
     expect(created).toHaveLength(1)
