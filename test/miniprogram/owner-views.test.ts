@@ -19,7 +19,8 @@ import {
   type ProductForm,
   type StockAdjustment,
 } from '../../miniprogram/owner/product/product-form'
-import { priceRangeText, toOwnerErrorView, toProductCard, totalStock, withOnSale } from '../../miniprogram/owner/products/products-view'
+import { priceRangeText, toProductCard, totalStock, withOnSale } from '../../miniprogram/owner/products/products-view'
+import { toOwnerErrorView } from '../../miniprogram/owner/owner-view'
 import { CARRIERS, buyerText, toOrderCard, toShipment } from '../../miniprogram/owner/orders/orders-view'
 import { approvalQuestion, cleanRejectReason, replaceCard, toRefundCard } from '../../miniprogram/owner/refunds/refunds-view'
 import { ApiError } from '../../miniprogram/services/transport'

@@ -1,7 +1,7 @@
 import { listAdminOrders, shipOrder } from '../../services/admin-orders'
 import type { OrderStatus } from '../../../typings/orders'
 import { errorMessage, toastError } from '../../utils/errors'
-import { toOwnerErrorView, type ListStatus } from '../products/products-view'
+import { LIST_LOADING, toOwnerErrorView, type ListStatus } from '../owner-view'
 import { CARRIERS, ORDER_TABS, toOrderCard, toShipment, type OrderCard, type ShipSheet } from './orders-view'
 
 const PAGE_SIZE = 20
@@ -40,7 +40,7 @@ interface OrdersMethods {
   onConfirmShip(): Promise<void>
 }
 
-const LIST_RESET = { status: 'loading' as const, errorMessage: '', cards: [], nextCursor: null, loadingMore: false, moreError: '', finished: false }
+const LIST_RESET = { ...LIST_LOADING, cards: [] }
 
 Page<OrdersData, OrdersMethods>({
   data: {

@@ -5,7 +5,7 @@ import { displayUrls, uploadFile } from '../../services/transport'
 import type { AdminProductView, Category } from '../../../typings/catalog'
 import { toastError } from '../../utils/errors'
 import { requirePrivacy } from '../../utils/privacy'
-import { toOwnerErrorView } from '../products/products-view'
+import { FORBIDDEN_TEXT, toOwnerErrorView } from '../owner-view'
 import {
   STOCK_REASONS,
   addSkuRow,
@@ -131,7 +131,7 @@ Page<ProductPageData, ProductPageMethods>({
       } else {
         // a new form sends nothing until it is saved: ask who I am so a shopper gets the refusal now
         if (!(await getMyProfile()).isOwner) {
-          this.setData({ status: 'forbidden', errorMessage: '仅店主可以使用此页面' })
+          this.setData({ status: 'forbidden', errorMessage: FORBIDDEN_TEXT })
           return
         }
         this.form = emptyForm(makeRequestId('c'))

@@ -2,7 +2,8 @@ import { listAdminProducts, setOnSale } from '../../services/admin-catalog'
 import { displayUrls } from '../../services/transport'
 import type { AdminProductView } from '../../../typings/catalog'
 import { errorMessage, toastError } from '../../utils/errors'
-import { LOADING_PRODUCTS, toOwnerErrorView, toProductCard, toProductsView, withOnSale, type ProductCard, type ProductsView } from './products-view'
+import { toOwnerErrorView } from '../owner-view'
+import { LOADING_PRODUCTS, toProductCard, toProductsView, withOnSale, type ProductCard, type ProductsView } from './products-view'
 
 const PAGE_SIZE = 20
 

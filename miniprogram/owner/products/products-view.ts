@@ -1,8 +1,7 @@
 /** Pure mappers for the owner's product list. */
 import type { AdminProductView } from '../../../typings/catalog'
-import { errorMessage } from '../../utils/errors'
-import { isApiError } from '../../services/transport'
 import { formatFen } from '../../utils/money'
+import { LIST_LOADING, type ListStatus } from '../owner-view'
 
 export interface ProductCard {
   id: string
@@ -14,8 +13,6 @@ export interface ProductCard {
   onSale: boolean
   statusText: string
 }
-
-export type ListStatus = 'loading' | 'ready' | 'empty' | 'error' | 'forbidden'
 
 export interface ProductsView {
   status: ListStatus
@@ -29,16 +26,7 @@ export interface ProductsView {
   switching: string
 }
 
-export const LOADING_PRODUCTS: ProductsView = {
-  status: 'loading',
-  errorMessage: '',
-  cards: [],
-  nextCursor: null,
-  loadingMore: false,
-  moreError: '',
-  finished: false,
-  switching: '',
-}
+export const LOADING_PRODUCTS: ProductsView = { ...LIST_LOADING, cards: [], switching: '' }
 
 /** '¥16.80' or '¥168.00 - ¥320.00' over the SKUs on sale (all SKUs when none is), '未定价' without SKUs. */
 export function priceRangeText(product: AdminProductView): string {
@@ -70,12 +58,6 @@ export function toProductCard(product: AdminProductView, cover: string): Product
 
 export function toProductsView(cards: ProductCard[], nextCursor: string | null): Partial<ProductsView> {
   return { status: cards.length === 0 ? 'empty' : 'ready', errorMessage: '', cards, nextCursor, loadingMore: false, moreError: '', finished: nextCursor === null }
-}
-
-/** The whole-page refusal: FORBIDDEN gets its own state (no retry will help), the rest the error state. */
-export function toOwnerErrorView(err: unknown): { status: 'error' | 'forbidden'; errorMessage: string } {
-  if (isApiError(err) && (err.code === 'FORBIDDEN' || err.code === 'UNAUTHENTICATED')) return { status: 'forbidden', errorMessage: '仅店主可以使用此页面' }
-  return { status: 'error', errorMessage: errorMessage(err) }
 }
 
 /** The list with one card's on-sale flag changed. */

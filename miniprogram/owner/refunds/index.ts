@@ -1,7 +1,7 @@
 import { adminOrderDetail, approveRefund, listAdminOrders, rejectRefund } from '../../services/admin-orders'
 import type { OrderStatus } from '../../../typings/orders'
 import { errorMessage, toastError } from '../../utils/errors'
-import { toOwnerErrorView, type ListStatus } from '../products/products-view'
+import { LIST_LOADING, toOwnerErrorView, type ListStatus } from '../owner-view'
 import { REFUND_TABS, approvalQuestion, cleanRejectReason, replaceCard, toRefundCard, type RefundCard } from './refunds-view'
 
 const PAGE_SIZE = 20
@@ -50,7 +50,7 @@ interface RefundsMethods {
   onConfirmReject(): Promise<void>
 }
 
-const LIST_RESET = { status: 'loading' as const, errorMessage: '', cards: [], nextCursor: null, loadingMore: false, moreError: '', finished: false }
+const LIST_RESET = { ...LIST_LOADING, cards: [] }
 
 function confirmModal(title: string, content: string): Promise<boolean> {
   return new Promise((resolve) => {
