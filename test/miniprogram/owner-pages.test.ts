@@ -294,6 +294,28 @@ describe('orders to ship', () => {
   })
 })
 
+describe('orders to ship, when someone else was first', () => {
+  test('an order shipped meanwhile (another owner, another phone) is refused with the typed toast and uploaded once', async () => {
+    const orderId = await buyAndPay(cloud.url, 'o-owner-buyer-race', 'p-soap', 1)
+    const page = await open('owner/orders/index')
+    await scrollUntil(page, (c) => c.id === orderId)
+    await tap(page, '.ship-button', indexById(page, '.ship-button', orderId))
+    await change(page, '.carrier-picker', 1) // 中通
+    await input(page, '.tracking-input', '7731 0000 1111')
+
+    await dataAs(cloud.url, OWNER, 'orders', 'admin.ship', { orderId, carrier: 'SF', trackingNo: 'SF0000000001' })
+    const toast = jest.spyOn(wx, 'showToast')
+    await tap(page, '.confirm-ship')
+    await waitFor(() => toast.mock.calls.length > 0 && !data(page).shipping, 'refused')
+    expect(toast).toHaveBeenLastCalledWith(expect.objectContaining({ title: '订单状态已变化，请刷新' }))
+
+    const { order } = await dataAs(cloud.url, OWNER, 'orders', 'admin.detail', { orderId })
+    expect(order.shipping).toMatchObject({ carrier: 'SF', trackingNo: 'SF0000000001' })
+    const outbox = JSON.parse((await get(`${cloud.url}/_local/wechat/outbox?api=wxa.sec.order.uploadShippingInfo`)).body.toString('utf8')) as { entries: Array<{ request: any }> }
+    expect(outbox.entries.filter((e) => e.request.payer?.openid === 'o-owner-buyer-race')).toHaveLength(1)
+  })
+})
+
 describe('refunds to decide', () => {
   async function refundRequested(buyer: string, reason: string): Promise<{ orderId: string; refundFen: number; outRefundNo: string }> {
     const orderId = await buyAndPay(cloud.url, buyer, 'p-jujube', 1)
@@ -332,6 +354,30 @@ describe('refunds to decide', () => {
     } finally {
       await post('/_local/pay/refundNotifications', { hold: false })
     }
+  })
+
+  test('cancelling the confirmation sends nothing; a request the buyer withdrew meanwhile is refused and the list refreshes', async () => {
+    const { orderId } = await refundRequested('o-owner-buyer-withdraw', '拍错了')
+    const page = await open('owner/refunds/index')
+    await scrollUntil(page, (c) => c.orderId === orderId)
+
+    const modal = jest.spyOn(wx, 'showModal').mockImplementation(((options: WechatMiniprogram.ShowModalOption) => {
+      options.success?.({ confirm: false, cancel: true, errMsg: 'showModal:ok' } as WechatMiniprogram.ShowModalSuccessCallbackResult)
+    }) as typeof wx.showModal)
+    await tap(page, '.approve-button', indexById(page, '.approve-button', orderId))
+    await waitFor(() => modal.mock.calls.length === 1, 'asked')
+    expect((await dataAs(cloud.url, OWNER, 'orders', 'admin.detail', { orderId })).order.refunds[0].state).toBe('requested')
+    modal.mockRestore()
+
+    await dataAs(cloud.url, 'o-owner-buyer-withdraw', 'orders', 'refund.withdraw', { orderId })
+    const toast = jest.spyOn(wx, 'showToast')
+    await tap(page, '.approve-button', indexById(page, '.approve-button', orderId))
+    await waitFor(() => toast.mock.calls.length > 0 && data(page).deciding === '' && data(page).status !== 'loading', 'refused')
+    expect(toast).toHaveBeenLastCalledWith(expect.objectContaining({ title: '订单状态已变化，请刷新' }))
+    expect(data(page).cards.map((c: { orderId: string }) => c.orderId)).not.toContain(orderId)
+    const { order } = await dataAs(cloud.url, OWNER, 'orders', 'admin.detail', { orderId })
+    expect(order).toMatchObject({ status: 'paid', refundedFen: 0 })
+    expect(order.refunds[0].state).toBe('withdrawn')
   })
 
   test('a rejection needs a reason; the order goes back to where it was and leaves the list', async () => {

@@ -196,7 +196,17 @@ Page<ProductPageData, ProductPageMethods>({
       return
     }
     const chosen = await new Promise<WechatMiniprogram.ChooseMediaSuccessCallbackResult | null>((resolve) => {
-      wx.chooseMedia({ count: room, mediaType: ['image'], sourceType: ['album', 'camera'], sizeType: ['compressed'], success: resolve, fail: () => resolve(null) })
+      wx.chooseMedia({
+        count: room,
+        mediaType: ['image'],
+        sourceType: ['album', 'camera'],
+        sizeType: ['compressed'],
+        success: resolve,
+        fail: (err) => {
+          if (!/cancel/.test(err.errMsg)) hint('无法选择图片，请检查相册和相机权限')
+          resolve(null)
+        },
+      })
     })
     const paths = (chosen?.tempFiles ?? []).map((f) => f.tempFilePath).slice(0, room)
     if (paths.length === 0) return // cancelled
