@@ -148,6 +148,20 @@ describe('the product editor', () => {
     expect(download.status).toBe(200)
     expect(download.body.equals(readFileSync(IMAGE))).toBe(true)
 
+    // a second image, moved to the front, then removed: its file is deleted from storage (it was never saved)
+    chooseMediaWillReturn([path.join(REPO_ROOT, 'database/seed/images/soap.png')])
+    await tap(page, '.add-image')
+    await waitFor(() => data(page).form?.images.length === 2 && !data(page).uploading, 'second image')
+    const second = data(page).form.images[1]
+    await tap(page, '.move-earlier', 1)
+    expect(data(page).form.images.map((i: { fileID: string }) => i.fileID)).toEqual([second.fileID, uploaded.fileID])
+    await tap(page, '.remove-image', 0)
+    expect(data(page).form.images.map((i: { fileID: string }) => i.fileID)).toEqual([uploaded.fileID])
+    const statusOf = async (fileID: string) => ((await post('/storage/temp-urls', { fileList: [fileID] })) as { fileList: Array<{ status: number }> }).fileList[0].status
+    for (let i = 0; i < 50 && (await statusOf(second.fileID)) === 0; i++) await simulate.sleep(20)
+    expect(await statusOf(second.fileID)).not.toBe(0)
+    expect(await statusOf(uploaded.fileID)).toBe(0)
+
     await tap(page, '.add-spec')
     await input(page, '.spec-name-input', '重量')
     await tap(page, '.add-sku')

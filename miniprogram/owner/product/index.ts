@@ -1,7 +1,7 @@
 import { adjustStock, createProduct, findAdminProduct, updateProduct } from '../../services/admin-catalog'
 import { listCategories } from '../../services/catalog'
 import { getMyProfile } from '../../services/profile'
-import { displayUrls, uploadFile } from '../../services/transport'
+import { deleteFiles, displayUrls, uploadFile } from '../../services/transport'
 import type { AdminProductView, Category } from '../../../typings/catalog'
 import { toastError } from '../../utils/errors'
 import { requirePrivacy } from '../../utils/privacy'
@@ -53,6 +53,8 @@ interface ProductPageMethods {
   categories: Category[] | null
   /** The last adjustment sent and its request id, kept until it succeeds (a retry of the same change reuses the id). */
   attempt: { skuId: string; delta: number; requestId: string } | null
+  /** Images uploaded here and not saved into the product yet: removing one deletes its file (saved ones may be on orders). */
+  unsaved: Record<string, true> | null
   load(): Promise<void>
   show(product: AdminProductView, requestId: string): Promise<void>
   render(): void
@@ -104,6 +106,7 @@ Page<ProductPageData, ProductPageMethods>({
   form: null,
   categories: null,
   attempt: null,
+  unsaved: null,
 
   onLoad(query: Record<string, string | undefined>) {
     this.productId = query.id ?? ''
@@ -215,6 +218,8 @@ Page<ProductPageData, ProductPageMethods>({
     try {
       const fileIDs: string[] = []
       for (const path of paths) fileIDs.push(await uploadFile(productImagePath(path, makeRequestId('i')), path))
+      this.unsaved = { ...this.unsaved }
+      for (const id of fileIDs) this.unsaved[id] = true
       const srcs = await displayUrls(fileIDs)
       const current = this.form ?? form
       this.change({ ...current, images: [...current.images, ...fileIDs.map((fileID, i) => ({ fileID, src: srcs[i] }))] })
@@ -234,7 +239,13 @@ Page<ProductPageData, ProductPageMethods>({
 
   onRemoveImage(e) {
     const index = e.currentTarget.dataset.index
-    if (this.form && typeof index === 'number') this.change({ ...this.form, images: this.form.images.filter((_, i) => i !== index) })
+    const removed = typeof index === 'number' ? this.form?.images[index] : undefined
+    if (!this.form || !removed) return
+    this.change({ ...this.form, images: this.form.images.filter((_, i) => i !== index) })
+    if (this.unsaved?.[removed.fileID]) {
+      delete this.unsaved[removed.fileID]
+      void deleteFiles([removed.fileID]).catch(() => undefined) // a leftover file costs storage only
+    }
   },
 
   onPreviewImage(e) {
@@ -297,6 +308,7 @@ Page<ProductPageData, ProductPageMethods>({
     try {
       const saved = form.productId ? await updateProduct(form.productId, result.draft) : await createProduct(form.requestId, result.draft)
       await this.show(saved.product, form.requestId)
+      this.unsaved = null
       wx.hideLoading()
       if (saved.keptOffSale.length > 0) {
         wx.showModal({ title: '已保存', content: `有 ${saved.keptOffSale.length} 个规格仍有订单占用或已售出，已改为下架而未删除。`, showCancel: false })
