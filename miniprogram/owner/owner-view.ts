@@ -1,4 +1,4 @@
-/** What the owner's list pages share: their states, the first-load reset, and the refusal state. */
+/** What the owner's pages share: list states, the first-load reset, and the refusal state. */
 import { errorMessage } from '../utils/errors'
 import { isApiError } from '../services/transport'
 
