@@ -35,6 +35,7 @@ function makeOrder(overrides: Partial<AfterSaleOrderView> = {}): AfterSaleOrderV
     expiresAt: T0 + 30 * MIN,
     paidAt: T0 + MIN,
     cancelledAt: null,
+    address: null,
     shippedAt: null,
     completedAt: null,
     shipping: null,

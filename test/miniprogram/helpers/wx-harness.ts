@@ -3,8 +3,10 @@
  * (Node's http, so the transport reaches an actual local cloud), `wx.getFileSystemManager().readFile`
  * reading real files (for uploads), storage kept in memory (the simulator's keeps nothing), and
  * without `wx.cloud`, so the transport runs in local mode as it does in DevTools against `npm start`.
+ * `wx.chooseMedia` and `wx.scanCode` answer what the test says the person picked or scanned
+ * (`chooseMediaWillReturn`, `scanCodeWillReturn`), or fail as a cancel when nothing is queued.
  */
-import { readFile } from 'node:fs'
+import { readFile, statSync } from 'node:fs'
 import http from 'node:http'
 import 'miniprogram-simulate' // installs the simulator's global wx first; we patch it below
 
@@ -167,4 +169,37 @@ harnessWx.requestSubscribeMessage = (options: SubscribeOptions) => {
 
 harnessWx.requestPayment = (options: WechatMiniprogram.RequestPaymentOption) => {
   answerLater(options as never, { errMsg: 'requestPayment:fail local mode has no WeChat Pay: pay through the transport\'s requestPayment' })
+}
+
+// ---- what the person picks: media and scanned codes ----------------------------------------------
+
+/** What the person picks in the next `wx.chooseMedia`: real local files (their paths become tempFilePath). */
+const chosenMedia: string[][] = []
+export function chooseMediaWillReturn(filePaths: string[]): void {
+  chosenMedia.push(filePaths)
+}
+
+/** What the camera reads in the next `wx.scanCode`. */
+const scannedCodes: string[] = []
+export function scanCodeWillReturn(result: string): void {
+  scannedCodes.push(result)
+}
+
+harnessWx.chooseMedia = (options: WechatMiniprogram.ChooseMediaOption) => {
+  const paths = chosenMedia.shift()
+  const count = options.count ?? 9
+  const result = paths
+    ? ({
+        type: 'image',
+        tempFiles: paths.slice(0, count).map((tempFilePath) => ({ tempFilePath, size: statSync(tempFilePath).size, fileType: 'image', width: 0, height: 0, duration: 0, thumbTempFilePath: '' })),
+        errMsg: 'chooseMedia:ok',
+      } as unknown as WechatMiniprogram.ChooseMediaSuccessCallbackResult)
+    : { errMsg: 'chooseMedia:fail cancel' }
+  answerLater(options as never, result)
+}
+
+harnessWx.scanCode = (options: WechatMiniprogram.ScanCodeOption) => {
+  const code = scannedCodes.shift()
+  const result = code === undefined ? { errMsg: 'scanCode:fail cancel' } : ({ result: code, scanType: 'CODE_128', charSet: 'utf-8', path: '', rawData: '', errMsg: 'scanCode:ok' } as unknown as WechatMiniprogram.ScanCodeSuccessCallbackResult)
+  answerLater(options as never, result)
 }
