@@ -239,8 +239,11 @@ describe('the detail view', () => {
       totalText: '¥374.00',
       paidText: '¥374.00',
       refundedText: '¥374.00',
+      addressText: '',
       actions: [],
     })
+    const address = { name: '张三', phone: '020-81167888', province: '广东省', city: '广州市', district: '海珠区', detail: '新港中路397号', postalCode: '510000' }
+    expect(toOrderDetailView({ ...order, address }, [], T0).addressText).toBe('张三 020-81167888 · 广东省广州市海珠区新港中路397号')
     expect(view.lines[0]).toEqual({ skuId: 'p-longjing', name: '明前龙井', spec: '250g / 罐装', priceText: '¥168.00', quantity: 2, amountText: '¥336.00', image: 'http://img/longjing.png' })
     expect(view.refunds).toEqual([expect.objectContaining({ stateText: '退款成功', amountText: '¥374.00', linesText: '明前龙井（250g / 罐装） ×2、手工山茶油皂 ×1、运费 ¥10.00' })])
   })

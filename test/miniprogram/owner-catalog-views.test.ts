@@ -208,6 +208,9 @@ describe('order cards', () => {
     const shipped = toOrderCard(adminOrder({ status: 'shipped', shipping: { carrier: 'SF', trackingNo: 'SF123', uploaded: true }, refundedFen: 2800 }))
     expect(shipped).toMatchObject({ canShip: false, shippingText: '顺丰 SF123', uploadText: '已同步微信发货信息', refundedText: '已退款 ¥28.00' })
     expect(buyerText('o-short')).toBe('买家 o-short')
+    expect(paid.addressText).toBe('无收货地址')
+    const beijing = { name: '王五', phone: '13900000000', province: '北京市', city: '北京市', district: '朝阳区', detail: '建国路1号', postalCode: '' }
+    expect(toOrderCard(adminOrder({ address: beijing })).addressText).toBe('王五 13900000000 · 北京市朝阳区建国路1号')
   })
 
   test('the ship sheet needs a carrier and a tracking number the API accepts', () => {

@@ -2,6 +2,7 @@
 import type { AdminOrderView, OrderLine, OrderStatus, RefundState } from '../../../typings/orders'
 import { formatDateTime } from '../../utils/dates'
 import { formatFen } from '../../utils/money'
+import { addressLine } from '../../utils/address'
 
 export const ORDER_TABS: ReadonlyArray<{ status: OrderStatus; label: string }> = [
   { status: 'paid', label: '待发货' },
@@ -59,6 +60,8 @@ export interface OrderCard {
   statusText: string
   createdText: string
   buyerText: string
+  /** Who receives it and where ('无收货地址' for an order created without one). */
+  addressText: string
   lines: LineView[]
   totalText: string
   shippingFeeText: string
@@ -86,6 +89,7 @@ export function toOrderCard(order: AdminOrderView): OrderCard {
     statusText: STATUS_TEXT[order.status],
     createdText: formatDateTime(order.createdAt),
     buyerText: buyerText(order.buyerOpenid),
+    addressText: addressLine(order.address),
     lines: order.lines.map(toLineView),
     totalText: formatFen(order.totalFen),
     shippingFeeText: order.shippingFen > 0 ? `含运费 ${formatFen(order.shippingFen)}` : '包邮',

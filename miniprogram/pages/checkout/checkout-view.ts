@@ -1,6 +1,7 @@
 /** Pure parts of the checkout page: the server's quote and the chosen address -> what the page shows. */
 import type { Quote, ShippingAddress } from '../../../typings/orders'
 import { formatFen } from '../../utils/money'
+import { addressText } from '../../utils/address'
 import { errorMessage } from '../../utils/errors'
 import { isApiError } from '../../services/transport'
 
@@ -67,9 +68,7 @@ export function toShippingAddress(res: Partial<Record<keyof ChosenAddress, unkno
 
 export function toAddressView(address: ShippingAddress | null): AddressView | null {
   if (!address) return null
-  // a municipality repeats itself (北京市北京市): say it once
-  const parts = [address.province, address.city, address.district].filter((p, i, all) => p && all.indexOf(p) === i)
-  return { name: address.name, phone: address.phone, text: `${parts.join('')}${address.detail}` }
+  return { name: address.name, phone: address.phone, text: addressText(address) }
 }
 
 /** The ready page: lines, shipping and totals only from the quote. */

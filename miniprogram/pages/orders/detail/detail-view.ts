@@ -4,6 +4,7 @@ import { isApiError } from '../../../services/transport'
 import { formatDateTime } from '../../../utils/dates'
 import { errorMessage } from '../../../utils/errors'
 import { formatFen } from '../../../utils/money'
+import { addressLine } from '../../../utils/address'
 import { STATUS_LABELS } from '../orders-view'
 
 /** WeChat's delivery company ids the owner ships with, as shoppers know them. */
@@ -217,6 +218,8 @@ export interface OrderDetailView {
   lines: DetailLine[]
   itemsText: string
   shippingText: string
+  /** Who receives it and where ('' for an order created without an address). */
+  addressText: string
   totalText: string
   /** '' while unpaid. */
   paidText: string
@@ -244,6 +247,7 @@ export const LOADING_ORDER_DETAIL: OrderDetailView = {
   lines: [],
   itemsText: '',
   shippingText: '',
+  addressText: '',
   totalText: '',
   paidText: '',
   refundedText: '',
@@ -282,6 +286,7 @@ export function toOrderDetailView(order: AfterSaleOrderView, images: string[], n
     lines: order.lines.map((l, i) => ({ skuId: l.skuId, name: l.name, spec: l.spec, priceText: formatFen(l.priceFen), quantity: l.quantity, amountText: formatFen(l.amountFen), image: images[i] ?? '' })),
     itemsText: formatFen(order.itemsFen),
     shippingText: order.shippingFen > 0 ? formatFen(order.shippingFen) : '免运费',
+    addressText: order.address ? addressLine(order.address) : '',
     totalText: formatFen(order.totalFen),
     paidText: order.paidAt !== null ? formatFen(order.totalFen) : '',
     refundedText: order.refundedFen > 0 ? formatFen(order.refundedFen) : '',
