@@ -1,0 +1,161 @@
+/**
+ * The referral journey in headless Chromium, through the browser preview of the real pages:
+ * seller Lin shares a product card to a group -> a new shopper opens it (scene 1044 with a
+ * shareTicket) -> the product page -> the binding is recorded -> the shopper buys (through the
+ * client endpoint until the cart and checkout pages arrive) and pays (simulated WeChat Pay) ->
+ * Lin's customer page shows the new customer with a segment and the order. Every request the
+ * browser makes is routed here and must go to 127.0.0.1; a screenshot per step goes to
+ * test-artifacts/journeys/.
+ */
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import { startLocalCloud } from '../../localcloud/index'
+import type { LocalCloud } from '../../localcloud/server'
+import { PreviewModule } from '../../preview/server/module'
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+const ARTIFACTS = path.resolve(__dirname, '../../test-artifacts/journeys')
+/** Flags that keep Chromium off the network (no background services, no QUIC, fresh profile). */
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage']
+
+let cloud: LocalCloud
+let dataDir: string
+let browser: Browser
+let context: BrowserContext
+let page: Page
+const offHost: string[] = []
+const pageErrors: string[] = []
+
+async function shot(name: string): Promise<void> {
+  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) })
+}
+
+/** The page the phone shows now. */
+function current(selector: string) {
+  return page.locator(`.wx-page:not([hidden]) >> ${selector}`)
+}
+
+async function ready(): Promise<void> {
+  await page.waitForSelector('body[data-ready="true"]')
+}
+
+async function post(pathname: string, body: unknown, openid?: string): Promise<Record<string, unknown>> {
+  const res = await fetch(`${cloud.url}${pathname}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(openid ? { 'x-wx-openid': openid } : {}) }, body: JSON.stringify(body) })
+  return (await res.json()) as Record<string, unknown>
+}
+
+beforeAll(async () => {
+  fs.mkdirSync(ARTIFACTS, { recursive: true })
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'journeys-'))
+  process.env.OWNER_OPENIDS = 'o-demo-owner'
+  cloud = await startLocalCloud({ port: 0, dataDir, seed: true, timers: false })
+  cloud.use(new PreviewModule())
+  await cloud.module<PreviewModule>('preview').built()
+  // playwright gives every launch a fresh, empty profile (its own temporary --user-data-dir)
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS })
+  context = await browser.newContext({ viewport: { width: 1100, height: 880 }, locale: 'zh-CN' })
+  // every request is checked: only the local cloud on 127.0.0.1 may be contacted
+  await context.route('**/*', (route) => {
+    const url = new URL(route.request().url())
+    if (url.protocol === 'blob:' || url.protocol === 'data:' || url.hostname === '127.0.0.1') return route.continue()
+    offHost.push(url.href)
+    return route.abort()
+  })
+  page = await context.newPage()
+  page.on('pageerror', (err) => pageErrors.push(err.message))
+})
+
+afterAll(async () => {
+  await browser?.close()
+  await cloud?.stop()
+  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true })
+})
+
+test('seller Lin shares a product to a group; a new shopper opens it, buys, and shows up in Lin\'s customers with a segment', async () => {
+  // 1. Lin opens the store: the catalogue with prices in yuan
+  await page.goto(`${cloud.url}/?as=seller-lin`)
+  await ready()
+  await current('text="明前龙井"').waitFor()
+  expect(await page.locator('.pv-nav-title').textContent()).toBe('小店')
+  expect(await current('[class*="product-price"]').first().textContent()).toMatch(/^¥\d+\.\d{2}$/)
+  expect(await page.locator('.pv-tab-selected').textContent()).toContain('首页')
+  await shot('01-lin-home')
+
+  // 2. the product page: gallery image from local storage, price range, title in the navigation bar
+  await current('text="明前龙井"').click()
+  await current('text="¥168.00 - ¥320.00"').waitFor()
+  expect(await page.locator('.pv-nav-title').textContent()).toBe('明前龙井')
+  expect(await page.locator('.pv-nav-back').isVisible()).toBe(true)
+  const galleryLoaded = await current('image img').first().evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)
+  expect(galleryLoaded).toBe(true)
+  await current('text="500g"').click()
+  await current('[class*="chip-active"]').filter({ hasText: '500g' }).waitFor()
+  await shot('02-product')
+
+  // 3. Lin shares it to a group from the menu: onShareAppMessage's card (with Lin's code) lands in the chat panel
+  await page.locator('.pv-capsule-more').click()
+  await page.locator('.pv-sheet-item', { hasText: '发送到群聊' }).click()
+  const card = page.locator('.pv-card[data-kind="group"]').first()
+  await card.waitFor()
+  const cardPath = (await card.locator('.pv-card-path').textContent()) ?? ''
+  expect(cardPath).toMatch(/^\/pages\/product\/detail\/index\?/)
+  expect(cardPath).toContain('id=p-longjing')
+  expect(cardPath).toMatch(/ref=Lin8shop/)
+  await shot('03-shared-to-group')
+
+  // 4. a new shopper (fresh openid) opens the card: the app relaunches with scene 1044 and a shareTicket
+  const newShopperLabel = (await card.locator('.pv-card-as option').first().textContent()) ?? ''
+  expect(newShopperLabel).toMatch(/^新顾客 /)
+  await card.locator('.pv-card-open-button').click()
+  await page.waitForURL(`${cloud.url}/`)
+  await ready()
+  expect(await page.locator('.pv-launch').getAttribute('data-scene')).toBe('1044')
+  expect(await page.locator('.pv-status-who').textContent()).toBe(newShopperLabel)
+  await current('text="¥168.00 - ¥320.00"').waitFor()
+  expect(await page.locator('.pv-nav-title').textContent()).toBe('明前龙井')
+  await shot('04-shopper-opens-card')
+  const shopper = await page.evaluate(() => (JSON.parse(localStorage.getItem('preview.session') ?? '{}') as { identity: { openid: string } }).identity.openid)
+  expect(shopper).toMatch(/^o-preview-/)
+
+  // the app's capture recorded the open and bound the shopper to Lin, in the group
+  expect(await waitForCustomerOf('o-demo-seller-lin', shopper)).toBe(true)
+  expect(await waitForCustomerOf('o-demo-seller-zhou', shopper, 1)).toBe(false)
+
+  // 5. the shopper buys (the cart and checkout pages are not in this tree yet: the client endpoint) and pays
+  const created = (await post('/functions/orders', { action: 'create', data: { requestId: `journey-${Date.now()}`, lines: [{ skuId: 'p-longjing-500g', quantity: 1 }] } }, shopper)) as { result: { ok: boolean; data: { order: { _id: string } } } }
+  expect(created.result.ok).toBe(true)
+  const orderId = created.result.data.order._id
+  const paid = await post('/_local/pay/confirm', { outTradeNo: orderId })
+  expect(paid).toMatchObject({ state: 'SUCCESS', delivered: true })
+
+  // 6. Lin sees the new customer: segment, the order, bound through the group card
+  await page.goto(`${cloud.url}/?as=seller-lin&path=seller/customer/index&customerId=${encodeURIComponent(shopper)}`)
+  await ready()
+  await current('[class*="order-total"]').first().waitFor()
+  expect(await current('[class*="order-total"]').first().textContent()).toBe('¥320.00')
+  expect((await current('[class*="segment-label"]').textContent())?.trim()).toBeTruthy()
+  expect((await current('[class*="purchases"]').textContent())?.trim()).toBeTruthy()
+  expect((await current('[class*="sentence"]').count()) > 0).toBe(true)
+  await shot('05-lin-sees-new-customer')
+
+  // 7. and in My customers (the list), found by search or on the first page
+  await page.goto(`${cloud.url}/?as=seller-lin&path=seller/customers/index`)
+  await ready()
+  await current('[class*="customer"]').first().waitFor()
+  await shot('06-lin-my-customers')
+
+  expect(pageErrors).toEqual([])
+  expect(offHost).toEqual([])
+})
+
+/** Whether `seller` sees `customer` in customers.detail (polled: the app records the open asynchronously). */
+async function waitForCustomerOf(seller: string, customer: string, tries = 60): Promise<boolean> {
+  for (let i = 0; i < tries; i++) {
+    const body = (await post('/functions/customers', { action: 'detail', data: { customerId: customer } }, seller)) as { result?: { ok: boolean } }
+    if (body.result?.ok) return true
+    await new Promise((r) => setTimeout(r, 250))
+  }
+  return false
+}
