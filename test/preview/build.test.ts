@@ -1,0 +1,35 @@
+import { rpxToPx, scopeSelector, scopeWxss } from '../../preview/build/wxss'
+import { collectManifest, pageRoutes } from '../../preview/build/bundle'
+import fs from 'node:fs'
+import path from 'node:path'
+
+describe('preview WXSS', () => {
+  test('750rpx is the 375 px frame; fractions and negatives are kept', () => {
+    expect(rpxToPx('width: 750rpx; margin: -24rpx 1rpx 0.5rpx')).toBe('width: 375px; margin: -12px 0.5px 0.25px')
+  })
+
+  test('classes get the page prefix and `page` aims at the page root, pseudo-classes untouched', () => {
+    expect(scopeSelector('.cell:last-child .cell-label', 'p', '.wx-page.p')).toBe('.p--cell:last-child .p--cell-label')
+    expect(scopeSelector('page', 'p', '.wx-page.p')).toBe('.wx-page.p')
+    expect(scopeSelector('view.a > text', 'p', 'R')).toBe('view.p--a > text')
+  })
+
+  test('rules inside @media are scoped, @keyframes pass through, comments go', () => {
+    const css = scopeWxss('/* c */ .a{color:red} @media (min-width: 10px){ .b{width:750rpx} } @keyframes k{from{opacity:0}to{opacity:1}}', 'p', 'R')
+    expect(css).toContain('.p--a{color:red}')
+    expect(css).toContain('@media (min-width: 10px){.p--b{width:375px}')
+    expect(css).toContain('@keyframes k{from{opacity:0}to{opacity:1}}')
+    expect(css).not.toContain('/* c */')
+  })
+})
+
+describe('preview manifest', () => {
+  test('every page app.json lists, subpackages under their root, with their components', () => {
+    const root = path.resolve(__dirname, '../../miniprogram')
+    const app = JSON.parse(fs.readFileSync(path.join(root, 'app.json'), 'utf8'))
+    const manifest = collectManifest(root)
+    expect(manifest.pages.map((p) => p.route)).toEqual(pageRoutes(app))
+    expect(pageRoutes({ pages: ['a/b'], subPackages: [{ root: 'sub', pages: ['x/index'] }] })).toEqual(['a/b', 'sub/x/index'])
+    for (const page of manifest.pages) for (const component of Object.values(page.usingComponents)) expect(manifest.components.map((c) => c.path)).toContain(component)
+  })
+})
