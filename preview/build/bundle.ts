@@ -12,9 +12,12 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import esbuild from 'esbuild'
-import compiler from 'miniprogram-compiler'
 import { readWxss, scopeWxss } from './wxss'
 import type { PreviewManifest, PreviewComponent, PreviewPage } from '../runtime/manifest'
+
+/** wcc, as miniprogram-simulate bundles it (untyped): the source of a function answering `$gwx`. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const compiler = require('miniprogram-compiler') as { wxmlToJs(rootPath: string): string }
 
 export const REPO_ROOT = path.resolve(__dirname, '../..')
 export const MINIPROGRAM_ROOT = path.join(REPO_ROOT, 'miniprogram')
