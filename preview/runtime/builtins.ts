@@ -220,8 +220,8 @@ async function pickerTap(c: Caller): Promise<void> {
 
 /** The node `createSelectorQuery().select(...).fields({node: true})` answers for a `<canvas type="2d">`. */
 export function canvasNode(node: Element): unknown {
-  const canvas = node.tagName.toLowerCase() === 'canvas' && node.querySelector(':scope > canvas')
-  if (!canvas) return null
+  if (!(node instanceof HTMLCanvasElement)) return null
+  const canvas = node
   const c = canvas as HTMLCanvasElement & { createImage?: () => HTMLImageElement; requestAnimationFrame?: typeof requestAnimationFrame }
   c.createImage = () => {
     const img = new Image()
@@ -292,8 +292,8 @@ export function registerBuiltins(): void {
       },
       template: NO_CHILDREN,
       attached(c, el) {
-        const field = document.createElement(tag === 'input' ? 'input' : 'textarea')
-        field.className = 'wx-native-field'
+        // exparser makes the host a real <input>/<textarea>: it is the field
+        const field = el as HTMLInputElement
         field.addEventListener('input', () => {
           c.data.value = field.value
           c.triggerEvent('input', { value: field.value, cursor: field.selectionStart ?? field.value.length, keyCode: 0 })
@@ -306,7 +306,6 @@ export function registerBuiltins(): void {
         field.addEventListener('keydown', (e) => {
           if ((e as KeyboardEvent).key === 'Enter' && tag === 'input') c.triggerEvent('confirm', { value: field.value })
         })
-        el.appendChild(field)
         natives.set(el, field)
       },
       update(c, el) {
@@ -423,7 +422,15 @@ export function registerBuiltins(): void {
     })
   define({ tag: 'checkbox-group', properties: { name: prop(String, '', false) }, update() {} })
   define({ tag: 'radio-group', properties: { name: prop(String, '', false) }, update() {} })
-  define({ tag: 'form', properties: { reportSubmit: prop(Boolean, false, false) }, update() {} })
+  define({
+    tag: 'form',
+    properties: { reportSubmit: prop(Boolean, false, false) },
+    // a real <form>: never let the browser submit it (form-type buttons trigger submit/reset events instead)
+    attached(_c, el) {
+      el.addEventListener('submit', (e) => e.preventDefault())
+    },
+    update() {},
+  })
   define({
     tag: 'picker',
     properties: { mode: prop(String, 'selector'), range: prop(Array, []), rangeKey: prop(String, ''), value: prop(null, 0), disabled: prop(Boolean, false), start: prop(String, '', false), end: prop(String, '', false), name: prop(String, '', false) },
@@ -433,10 +440,9 @@ export function registerBuiltins(): void {
     tag: 'canvas',
     properties: { type: prop(String, ''), canvasId: prop(String, ''), disableScroll: prop(Boolean, false, false) },
     template: NO_CHILDREN,
-    attached(c, el) {
-      const canvas = document.createElement('canvas')
-      el.appendChild(canvas)
-      natives.set(el, canvas)
+    // exparser makes the host a real <canvas> (children of a canvas never render): it is the 2d node
+    attached(_c, el) {
+      natives.set(el, el)
     },
     update() {},
   })
@@ -456,19 +462,14 @@ export function registerBuiltins(): void {
     tag: 'progress',
     properties: { percent: prop(Number, 0), showInfo: prop(Boolean, false), activeColor: prop(String, '#09BB07'), backgroundColor: prop(String, '#EBEBEB'), strokeWidth: prop(null, 6) },
     template: NO_CHILDREN,
+    // exparser makes the host a real <progress> (its children never render): value and colours on it
     update(c, el) {
-      el.innerHTML = ''
-      const bar = document.createElement('span')
-      bar.className = 'wx-progress-bar'
-      bar.style.background = String(c.data.backgroundColor)
+      const bar = el as HTMLProgressElement
+      bar.max = 100
+      bar.value = Math.min(100, Math.max(0, Number(c.data.percent)))
+      bar.style.accentColor = String(c.data.activeColor)
       bar.style.height = `${Number(c.data.strokeWidth) || 6}px`
-      const fill = document.createElement('span')
-      fill.className = 'wx-progress-fill'
-      fill.style.width = `${Math.min(100, Math.max(0, Number(c.data.percent)))}%`
-      fill.style.background = String(c.data.activeColor)
-      bar.appendChild(fill)
-      el.appendChild(bar)
-      if (c.data.showInfo) el.appendChild(Object.assign(document.createElement('span'), { className: 'wx-progress-info', textContent: `${c.data.percent}%` }))
+      bar.title = c.data.showInfo ? `${c.data.percent}%` : ''
     },
   })
   define({

@@ -295,6 +295,16 @@ export function render(): void {
     back.textContent = '‹'
     back.onclick = () => navigateBack(1)
     navEl.appendChild(back)
+  } else if (!isTabPage(entry.page.route)) {
+    // opened straight on an inner page (a share card): WeChat offers a way home
+    const home = document.createElement('button')
+    home.className = 'pv-nav-back pv-nav-home'
+    home.setAttribute('aria-label', '首页')
+    home.textContent = '⌂'
+    const tabs = tabBar()?.list ?? []
+    const entryRoute = String(manifest.app.entryPagePath ?? tabs[0]?.pagePath ?? (manifest.app.pages as string[] | undefined)?.[0] ?? '')
+    home.onclick = () => (isTabPage(entryRoute) ? switchTab(`/${entryRoute}`) : reLaunch(`/${entryRoute}`))
+    navEl.appendChild(home)
   }
   const title = document.createElement('div')
   title.className = 'pv-nav-title'

@@ -123,12 +123,36 @@ test('seller Lin shares a product to a group; a new shopper opens it, buys, and 
   expect(await waitForCustomerOf('o-demo-seller-lin', shopper)).toBe(true)
   expect(await waitForCustomerOf('o-demo-seller-zhou', shopper, 1)).toBe(false)
 
-  // 5. the shopper buys (the cart and checkout pages are not in this tree yet: the client endpoint) and pays
-  const created = (await post('/functions/orders', { action: 'create', data: { requestId: `journey-${Date.now()}`, lines: [{ skuId: 'p-longjing-500g', quantity: 1 }] } }, shopper)) as { result: { ok: boolean; data: { order: { _id: string } } } }
-  expect(created.result.ok).toBe(true)
-  const orderId = created.result.data.order._id
-  const paid = await post('/_local/pay/confirm', { outTradeNo: orderId })
-  expect(paid).toMatchObject({ state: 'SUCCESS', delivered: true })
+  // 5. the shopper buys (the cart and checkout pages are not in this tree yet: the order is created with
+  //    wx.request as the transport sends it) and pays with wx.requestPayment: the WeChat Pay sheet, then confirm
+  const payment = page.evaluate(
+    ({ openid, requestId }) =>
+      new Promise<string>((resolve) => {
+        wx.request({
+          url: `${location.origin}/functions/orders`,
+          method: 'POST',
+          header: { 'x-wx-openid': openid },
+          data: { action: 'create', data: { requestId, lines: [{ skuId: 'p-longjing-500g', quantity: 1 }] } },
+          success(res) {
+            const body = res.data as { result: { ok: boolean; data: { order: { _id: string }; payment: WechatMiniprogram.RequestPaymentOption } } }
+            if (!body.result.ok) return resolve(`create failed: ${JSON.stringify(body)}`)
+            const { payment: params, order } = body.result.data
+            wx.requestPayment({ ...params, success: () => resolve(`paid ${order._id}`), fail: (err) => resolve(`fail ${err.errMsg}`) })
+          },
+        })
+      }),
+    { openid: shopper, requestId: `journey-${Date.now()}` },
+  )
+  const payButton = page.locator('.pv-pay-confirm')
+  await payButton.waitFor()
+  expect(await payButton.textContent()).toBe('确认支付 ¥320.00')
+  await shot('05-wechat-pay-sheet')
+  await payButton.click()
+  const paid = await payment
+  expect(paid).toMatch(/^paid /)
+  const orderId = paid.slice('paid '.length)
+  const order = (await post('/functions/orders', { action: 'detail', data: { orderId } }, shopper)) as { result: { ok: boolean; data: { order: { status: string } } } }
+  expect(order.result.data.order.status).toBe('paid')
 
   // 6. Lin sees the new customer: segment, the order, bound through the group card
   await page.goto(`${cloud.url}/?as=seller-lin&path=seller/customer/index&customerId=${encodeURIComponent(shopper)}`)
@@ -138,16 +162,67 @@ test('seller Lin shares a product to a group; a new shopper opens it, buys, and 
   expect((await current('[class*="segment-label"]').textContent())?.trim()).toBeTruthy()
   expect((await current('[class*="purchases"]').textContent())?.trim()).toBeTruthy()
   expect((await current('[class*="sentence"]').count()) > 0).toBe(true)
-  await shot('05-lin-sees-new-customer')
+  await shot('06-lin-sees-new-customer')
 
-  // 7. and in My customers (the list), found by search or on the first page
+  // 7. and in My customers: the new customer is found by the "新客户" segment chip
   await page.goto(`${cloud.url}/?as=seller-lin&path=seller/customers/index`)
   await ready()
-  await current('[class*="customer"]').first().waitFor()
-  await shot('06-lin-my-customers')
+  await current('text="浩子"').waitFor()
+  expect(await page.locator('.pv-nav-title').textContent()).toBe('我的客户')
+  await current('text="新客户"').first().click()
+  const newcomer = current('[class*="card"]').filter({ hasText: '买过 1 次 · 共 ¥320.00' })
+  await newcomer.first().waitFor()
+  expect(await newcomer.first().textContent()).toContain('新客户')
+  await shot('07-lin-my-customers')
 
   expect(pageErrors).toEqual([])
   expect(offHost).toEqual([])
+})
+
+test('a Moments share opens in single-page mode without an identity; the poster draws on a 2d canvas; unsupported APIs fail clearly', async () => {
+  // Lin shares the walnut page to Moments from the menu (onShareTimeline)
+  await page.goto(`${cloud.url}/?as=seller-lin&path=pages/product/detail/index&id=p-walnut`)
+  await ready()
+  await current('text="纸皮核桃"').first().waitFor()
+  await page.locator('.pv-capsule-more').click()
+  await page.locator('.pv-sheet-item', { hasText: '朋友圈' }).click()
+  const card = page.locator('.pv-card[data-kind="moments"]').first()
+  await card.waitFor()
+  expect(await card.locator('.pv-card-path').textContent()).toMatch(/^\/pages\/product\/detail\/index\?id=p-walnut/)
+  expect(await card.locator('.pv-card-as').inputValue()).toBe('nologin')
+  await card.locator('.pv-card-open-button').click()
+  await page.waitForURL(`${cloud.url}/`)
+  await ready()
+  expect(await page.locator('.pv-launch').getAttribute('data-scene')).toBe('1154')
+  expect(await page.locator('.pv-status-who').textContent()).toBe('未登录（朋友圈单页）')
+  await current('text="¥45.90 - ¥109.00"').waitFor()
+  await shot('08-moments-single-page')
+
+  // the poster: Lin's share page draws product, price and mini program code on <canvas type="2d">
+  await page.goto(`${cloud.url}/?as=seller-lin&path=seller/share/index&productId=p-longjing`)
+  await ready()
+  await current('text="生成海报"').click()
+  await page.waitForFunction(() => (getCurrentPages().pop() as unknown as { data: { posterDrawn?: boolean } }).data.posterDrawn === true)
+  const inked = await current('canvas').evaluate((canvas: HTMLCanvasElement) => {
+    const pixels = canvas.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height).data ?? new Uint8ClampedArray()
+    let dark = 0
+    for (let i = 0; i < pixels.length; i += 4) if (pixels[i] < 100 && pixels[i + 1] < 100 && pixels[i + 2] < 100) dark++
+    return { width: canvas.width, dark }
+  })
+  expect(inked.width).toBeGreaterThan(0)
+  expect(inked.dark).toBeGreaterThan(1000) // the code's modules and the texts
+  await current('canvas').scrollIntoViewIfNeeded()
+  await shot('09-poster')
+
+  // an API the preview does not have answers its fail callback, never hangs; wx.cloud is absent (local mode)
+  const unsupported = await page.evaluate(() => new Promise<string>((resolve) => wx.scanCode({ fail: (err) => resolve(err.errMsg) })))
+  expect(unsupported).toBe('scanCode:fail not supported in the browser preview')
+  expect(await page.evaluate(() => typeof (wx as unknown as { cloud?: unknown }).cloud)).toBe('undefined')
+
+  // the network guard itself: a request to another host is refused and recorded
+  await page.evaluate(() => fetch('http://203.0.113.7/probe').catch(() => 'refused'))
+  expect(offHost).toEqual(['http://203.0.113.7/probe'])
+  expect(pageErrors).toEqual([])
 })
 
 /** Whether `seller` sees `customer` in customers.detail (polled: the app records the open asynchronously). */
