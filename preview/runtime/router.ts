@@ -9,6 +9,7 @@ import jComponent from 'j-component'
 import type { PreviewManifest, PreviewPage } from './manifest'
 import { pageComponentId } from './registry'
 import { bindTaps } from './taps'
+import { resolveUrl } from './url'
 
 type Hook = (...args: unknown[]) => unknown
 
@@ -65,24 +66,7 @@ export function initRouter(m: PreviewManifest, screen: { pages: HTMLElement; nav
 
 /** `/pages/x/index?a=1` (or relative to the current page) -> route and query. */
 export function parseUrl(url: string): { route: string; query: Record<string, string> } {
-  const [pathPart, search = ''] = url.split('?')
-  let route = pathPart
-  if (!route.startsWith('/')) {
-    const current = stack[stack.length - 1]?.page.route ?? ''
-    const base = current.split('/').slice(0, -1)
-    for (const part of route.split('/')) {
-      if (part === '..') base.pop()
-      else if (part !== '.' && part !== '') base.push(part)
-    }
-    route = base.join('/')
-  } else route = route.slice(1)
-  const query: Record<string, string> = {}
-  for (const pair of search.split('&')) {
-    if (!pair) continue
-    const [k, v = ''] = pair.split('=')
-    query[decodeURIComponent(k)] = decodeURIComponent(v)
-  }
-  return { route, query }
+  return resolveUrl(url, stack[stack.length - 1]?.page.route ?? '')
 }
 
 function pageOf(route: string): PreviewPage {

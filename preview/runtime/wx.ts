@@ -9,6 +9,9 @@ import * as overlays from './overlays'
 import * as router from './router'
 import { identity, launchOptions, storagePrefix, shareFromPage, relaunchApp } from './session'
 import { canvasNode } from './builtins'
+import { PrepayLedger } from './payments'
+
+const prepayLedger = new PrepayLedger()
 
 type Options = Record<string, unknown> & { success?: (res: unknown) => void; fail?: (err: unknown) => void; complete?: (res: unknown) => void }
 type Api = (options?: Options) => unknown
@@ -128,7 +131,7 @@ function request(options: Options): RequestTask {
           parsed = text
         }
       }
-      notePaymentParams(parsed)
+      prepayLedger.note(parsed)
       const header: Record<string, string> = {}
       res.headers.forEach((v, k) => (header[k] = v))
       const result = { data: parsed, statusCode: res.status, header, cookies: [], errMsg: 'request:ok' }
@@ -162,20 +165,6 @@ function request(options: Options): RequestTask {
  *   `POST /_local/pay/confirm {outTradeNo}` (payment succeeds, the callback function is notified).
  *   Cancelling answers `requestPayment:fail cancel`, as WeChat does.
  */
-const prepayOrders = new Map<string, string>()
-
-function notePaymentParams(value: unknown, depth = 0): void {
-  if (depth > 4 || typeof value !== 'object' || value === null) return
-  const record = value as Record<string, unknown>
-  const payment = record.payment as { package?: unknown } | undefined
-  if (payment && typeof payment.package === 'string' && payment.package.startsWith('prepay_id=')) {
-    const order = record.order as { id?: unknown; _id?: unknown; orderId?: unknown } | undefined
-    const candidate = record.orderId ?? order?.id ?? order?._id ?? order?.orderId ?? record.outTradeNo
-    if (typeof candidate === 'string') prepayOrders.set(payment.package.slice('prepay_id='.length), candidate)
-  }
-  for (const child of Object.values(record)) if (typeof child === 'object') notePaymentParams(child, depth + 1)
-}
-
 function cloudUrl(): string {
   return window.location.origin
 }
@@ -184,7 +173,7 @@ async function requestPayment(options: Options): Promise<object> {
   const pkg = String(options.package ?? '')
   if (!pkg.startsWith('prepay_id=')) throw new Error('package must be prepay_id=...')
   const prepayId = pkg.slice('prepay_id='.length)
-  const outTradeNo = prepayOrders.get(prepayId)
+  const outTradeNo = prepayLedger.orderOf(prepayId)
   if (!outTradeNo) throw new Error('the preview has not seen an order for this prepay_id')
   const res = await fetch(`${cloudUrl()}/_local/pay/payments/${encodeURIComponent(outTradeNo)}`)
   if (!res.ok) throw new Error(`no payment ${outTradeNo} in the simulated WeChat Pay`)

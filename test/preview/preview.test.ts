@@ -1,6 +1,8 @@
 import { rpxToPx, scopeSelector, scopeWxss } from '../../preview/build/wxss'
 import { collectManifest, pageRoutes } from '../../preview/build/bundle'
 import fs from 'node:fs'
+import { resolveUrl } from '../../preview/runtime/url'
+import { PrepayLedger } from '../../preview/runtime/payments'
 import path from 'node:path'
 
 describe('preview WXSS', () => {
@@ -31,5 +33,25 @@ describe('preview manifest', () => {
     expect(manifest.pages.map((p) => p.route)).toEqual(pageRoutes(app))
     expect(pageRoutes({ pages: ['a/b'], subPackages: [{ root: 'sub', pages: ['x/index'] }] })).toEqual(['a/b', 'sub/x/index'])
     for (const page of manifest.pages) for (const component of Object.values(page.usingComponents)) expect(manifest.components.map((c) => c.path)).toContain(component)
+  })
+})
+
+describe('preview wx shim, pure parts', () => {
+  test('page URLs: absolute, relative to the current page, decoded query', () => {
+    expect(resolveUrl('/pages/product/detail/index?id=p-1&ref=Lin8shop', 'pages/home/index')).toEqual({ route: 'pages/product/detail/index', query: { id: 'p-1', ref: 'Lin8shop' } })
+    expect(resolveUrl('../customer/index?customerId=o%2Dx', 'seller/customers/index')).toEqual({ route: 'seller/customer/index', query: { customerId: 'o-x' } })
+    expect(resolveUrl('./index?q=a%3Db', 'pages/home/index')).toEqual({ route: 'pages/home/index', query: { q: 'a=b' } })
+  })
+
+  test('a prepay_id maps to the order the orders function answered it with; nothing else is guessed', () => {
+    const ledger = new PrepayLedger()
+    ledger.note({ result: { ok: true, data: { order: { _id: 'order-1' }, payment: { package: 'prepay_id=wx1', paySign: 'x' } } } })
+    ledger.note({ result: { ok: true, data: { orderId: 'order-2', payment: { package: 'prepay_id=wx2' } } } })
+    ledger.note({ result: { ok: true, data: { payment: { package: 'prepay_id=wx3' } } } }) // no order beside it
+    ledger.note({ result: { ok: true, data: { order: { _id: 'order-4' }, payment: { package: 'other=wx4' } } } })
+    expect(ledger.orderOf('wx1')).toBe('order-1')
+    expect(ledger.orderOf('wx2')).toBe('order-2')
+    expect(ledger.orderOf('wx3')).toBeUndefined()
+    expect(ledger.orderOf('wx4')).toBeUndefined()
   })
 })
