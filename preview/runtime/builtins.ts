@@ -9,7 +9,7 @@
 import jComponent from 'j-component'
 import * as router from './router'
 import { showSheet, showForm } from './overlays'
-import { agreePrivacy } from './wx'
+import { agreePrivacy, ensurePrivacy } from './wx'
 import { shareFromPage } from './session'
 
 type Caller = {
@@ -130,16 +130,8 @@ function buttonTap(c: Caller, el: HTMLElement): void {
   const openType = String(c.data.openType ?? '')
   const targetInfo = { id: el.id, dataset: { ...((c._exparserNode as unknown as { dataset?: object }).dataset ?? {}) } }
   if (openType === 'share') void shareFromPage({ from: 'button', target: targetInfo })
-  else if (openType === 'chooseAvatar') {
-    const input = document.createElement('input')
-    input.type = 'file'
-    input.accept = 'image/*'
-    input.onchange = () => {
-      const file = input.files?.[0]
-      if (file) c.triggerEvent('chooseavatar', { avatarUrl: URL.createObjectURL(file) })
-    }
-    input.click()
-  } else if (openType === 'agreePrivacyAuthorization') {
+  else if (openType === 'chooseAvatar') void chooseAvatar(c)
+  else if (openType === 'agreePrivacyAuthorization') {
     agreePrivacy()
     c.triggerEvent('agreeprivacyauthorization', {})
   } else if (openType === 'getPhoneNumber' || openType === 'getRealtimePhoneNumber') {
@@ -149,6 +141,19 @@ function buttonTap(c: Caller, el: HTMLElement): void {
   } else if (openType) console.warn(`[preview] button open-type="${openType}" is not supported in the browser preview`)
   const formType = String(c.data.formType ?? '')
   if (formType === 'submit' || formType === 'reset') formAction(el, formType)
+}
+
+/** open-type="chooseAvatar": the privacy check, then a picture from the computer as the avatar (a blob: URL, like WeChat's temp path). */
+async function chooseAvatar(c: Caller): Promise<void> {
+  if (!(await ensurePrivacy())) return
+  const input = document.createElement('input')
+  input.type = 'file'
+  input.accept = 'image/*'
+  input.onchange = () => {
+    const file = input.files?.[0]
+    if (file) c.triggerEvent('chooseavatar', { avatarUrl: URL.createObjectURL(file) })
+  }
+  input.click()
 }
 
 function formAction(el: HTMLElement, action: 'submit' | 'reset'): void {

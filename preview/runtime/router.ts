@@ -130,6 +130,16 @@ function bindScroll(entry: StackEntry, win: Record<string, unknown>): void {
     } else if (!near) armed = true
     call(entry, 'onPageScroll', { scrollTop })
   })
+  // pulling down at the top of the page (a wheel or trackpad up) is WeChat's pull-down refresh
+  let pulled = 0
+  entry.frame.addEventListener('wheel', (e) => {
+    if (entry.frame.scrollTop > 0 || e.deltaY >= 0) return void (pulled = 0)
+    pulled -= e.deltaY
+    if (pulled > 150 && !entry.frame.classList.contains('pv-refreshing')) {
+      pulled = 0
+      pullDownRefresh()
+    }
+  })
 }
 
 /** Runs onLoad(query), onShow, onReady for a new entry (onLoad awaited only for order, as WeChat does not await it either). */

@@ -196,6 +196,28 @@ function privacyAgreed(): boolean {
   return getStorageSync(PRIVACY_KEY) === true
 }
 
+/**
+ * The privacy check WeChat runs before a personal-information API (app.json `__usePrivacyCheck__`):
+ * when the person has not agreed yet, the page's onNeedPrivacyAuthorization listener (the
+ * privacy-popup component) is asked, else a plain dialog. Resolves whether they agreed.
+ */
+export async function ensurePrivacy(): Promise<boolean> {
+  try {
+    await requirePrivacyAuthorize()
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** An API that touches personal information: the privacy check first, as on WeChat. */
+function privacyApi(name: string, run: (options: Options) => unknown | Promise<unknown>): Api {
+  return asyncApi(name, async (options) => {
+    if (!(await ensurePrivacy())) throw { errMsg: `${name}:fail privacy permission is not authorized`, errno: 104 }
+    return run(options)
+  })
+}
+
 async function requirePrivacyAuthorize(): Promise<object> {
   if (privacyAgreed()) return {}
   const agreed = await new Promise<boolean>((resolve) => {
@@ -524,14 +546,14 @@ const implemented: Record<string, unknown> = {
     return { authSetting: authSetting() }
   }),
   // media
-  chooseMedia: asyncApi('chooseMedia', async (o) => {
+  chooseMedia: privacyApi('chooseMedia', async (o) => {
     const types = (o.mediaType as string[] | undefined) ?? ['image', 'video']
     const accept = types.map((t) => (t === 'mix' ? 'image/*,video/*' : `${t}/*`)).join(',')
     const files = await pickFile(accept, Number(o.count ?? 9) > 1)
     if (files.length === 0) throw new Error('cancel')
     return { type: types[0], tempFiles: files.map((f) => ({ tempFilePath: URL.createObjectURL(f), size: f.size, fileType: f.type.startsWith('video') ? 'video' : 'image' })) }
   }),
-  chooseImage: asyncApi('chooseImage', async () => {
+  chooseImage: privacyApi('chooseImage', async () => {
     const files = await pickFile('image/*', true)
     if (files.length === 0) throw new Error('cancel')
     const tempFilePaths = files.map((f) => URL.createObjectURL(f))
@@ -543,7 +565,7 @@ const implemented: Record<string, unknown> = {
     if (current) window.open(current, '_blank', 'noopener')
     return {}
   }),
-  saveImageToPhotosAlbum: asyncApi('saveImageToPhotosAlbum', (o) => {
+  saveImageToPhotosAlbum: privacyApi('saveImageToPhotosAlbum', (o) => {
     const a = document.createElement('a')
     a.href = String(o.filePath)
     a.download = `poster-${Date.now()}.png`
@@ -559,7 +581,7 @@ const implemented: Record<string, unknown> = {
     if (!blob) throw new Error('canvas is empty')
     return { tempFilePath: URL.createObjectURL(blob) }
   }),
-  chooseAddress: asyncApi('chooseAddress', async () => {
+  chooseAddress: privacyApi('chooseAddress', async () => {
     const values = await overlays.showForm('选择收货地址', [
       { name: 'userName', label: '收货人', value: '张三' },
       { name: 'telNumber', label: '手机号码', value: '13800138000' },
