@@ -5,7 +5,7 @@
  */
 import type { ModuleLoaders, PreviewManifest, Templates } from './manifest'
 import { installConstructors, initRegistry } from './registry'
-import { initRouter, currentPages, reLaunch, isTabPage } from './router'
+import { initRouter, currentPages, reLaunch } from './router'
 import { createWx } from './wx'
 import { initOverlays } from './overlays'
 import { loadSession, launchOptions } from './session'
@@ -49,6 +49,5 @@ export function boot(manifest: PreviewManifest, loaders: ModuleLoaders, template
   const exists = manifest.pages.some((p) => p.route === launch.path)
   const route = exists ? launch.path : entryPage
   reLaunch(`/${route}${exists && query ? `?${query}` : ''}`)
-  void isTabPage
   document.body.dataset.ready = 'true'
 }

@@ -28,6 +28,8 @@ export interface StackEntry {
   root: { instance: PageInstance; detach(): void; attach(parent: Element): void; dom: Element }
   title: string
   navigationBar: { backgroundColor: string; textStyle: string }
+  /** What wx.showShareMenu/hideShareMenu/updateShareMenu set for this page; null: the default (by its share handlers, no shareTicket). */
+  shareMenu: { withShareTicket: boolean; menus: string[] } | null
 }
 
 const MAX_STACK = 10
@@ -108,6 +110,7 @@ function create(route: string, query: Record<string, string>): StackEntry {
     root,
     title: String(win.navigationBarTitleText ?? ''),
     navigationBar: { backgroundColor: String(win.navigationBarBackgroundColor ?? '#ffffff'), textStyle: String(win.navigationBarTextStyle ?? 'black') },
+    shareMenu: null,
   }
   root.instance.route = route
   root.instance.options = query

@@ -29,6 +29,8 @@ export interface ShareCard {
   id: string
   from: Identity
   kind: 'chat' | 'group' | 'moments'
+  /** The sharing page asked for a shareTicket (wx.showShareMenu/updateShareMenu withShareTicket): a group open is scene 1044 with it, else 1008. */
+  withShareTicket: boolean
   title: string
   path: string
   imageUrl?: string
@@ -45,7 +47,14 @@ export const IDENTITIES: Identity[] = [
 ]
 
 /** A scene WeChat uses for each delivery of a share card. */
-export const SCENES = { chat: 1007, group: 1044, moments: 1154 } as const
+export const SCENES = { chat: 1007, group: 1008, groupWithTicket: 1044, moments: 1154 } as const
+
+/** How each delivery reads in the share sheets. */
+export const SHARE_LABELS = {
+  chat: '发送给朋友（单聊 1007）',
+  group: (withShareTicket: boolean) => (withShareTicket ? '发送到群聊（1044，带 shareTicket）' : '发送到群聊（1008）'),
+  moments: '分享到朋友圈（1154）',
+}
 
 export const DEMO_GROUP_ID = 'G-preview-tea-friends'
 
@@ -140,7 +149,8 @@ export function clearCards(): void {
 /** The launch options a card gives whoever opens it, by how it was delivered. */
 export function launchFromCard(card: ShareCard): LaunchOptions {
   const { route, query } = router.parseUrl(card.path.startsWith('/') ? card.path : `/${card.path}`)
-  if (card.kind === 'group') return { path: route, query, scene: SCENES.group, shareTicket: `preview-ticket-${card.id}`, groupId: DEMO_GROUP_ID }
+  if (card.kind === 'group' && card.withShareTicket) return { path: route, query, scene: SCENES.groupWithTicket, shareTicket: `preview-ticket-${card.id}`, groupId: DEMO_GROUP_ID }
+  if (card.kind === 'group') return { path: route, query, scene: SCENES.group }
   return { path: route, query, scene: card.kind === 'moments' ? SCENES.moments : SCENES.chat }
 }
 
@@ -153,11 +163,12 @@ export async function shareFromPage(options: { from: 'button' | 'menu'; target?:
   const entry = router.currentEntry()
   if (!entry) return null
   const instance = entry.root.instance
+  const withShareTicket = !!entry.shareMenu?.withShareTicket
   let kind = options.kind
   if (!kind) {
     const choices: Array<ShareCard['kind']> = ['chat', 'group']
     if (options.from === 'menu' && typeof instance.onShareTimeline === 'function') choices.push('moments')
-    const labels = { chat: '发送给朋友（单聊 1007）', group: '发送到群聊（1044，带 shareTicket）', moments: '分享到朋友圈（1154）' }
+    const labels = { chat: SHARE_LABELS.chat, group: SHARE_LABELS.group(withShareTicket), moments: SHARE_LABELS.moments }
     const index = await overlays.showSheet(
       choices.map((c) => labels[c as keyof typeof labels]),
       { title: '分享到' },
@@ -188,7 +199,7 @@ export async function shareFromPage(options: { from: 'button' | 'menu'; target?:
     path = content.path ?? currentPath
     imageUrl = content.imageUrl
   }
-  const card: ShareCard = { id: Math.random().toString(36).slice(2, 10), from: session.identity, kind, title, path, imageUrl, sentAt: Date.now() }
+  const card: ShareCard = { id: Math.random().toString(36).slice(2, 10), from: session.identity, kind, withShareTicket, title, path, imageUrl, sentAt: Date.now() }
   saveCard(card)
   overlays.showToast('已发送', 'success', 1200, false)
   return card

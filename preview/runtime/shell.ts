@@ -4,8 +4,7 @@
  * the right. Opening a card relaunches the app as the chosen identity with the card's launch options.
  */
 import type { PreviewManifest } from './manifest'
-import { IDENTITIES, cards, clearCards, identity, launchFromCard, launchOptions, newShopper, relaunchApp, shareFromPage, type Identity, type ShareCard } from './session'
-import { shareMenuState } from './wx'
+import { IDENTITIES, SHARE_LABELS, cards, clearCards, identity, launchFromCard, launchOptions, newShopper, relaunchApp, shareFromPage, type Identity, type ShareCard } from './session'
 import { showSheet } from './overlays'
 import { currentEntry } from './router'
 
@@ -16,7 +15,9 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, te
   return node
 }
 
-const KIND_LABEL: Record<ShareCard['kind'], string> = { chat: '单聊 1007', group: '群聊 1044', moments: '朋友圈 1154' }
+function kindLabel(card: ShareCard): string {
+  return card.kind === 'chat' ? '单聊 1007' : card.kind === 'moments' ? '朋友圈 1154' : card.withShareTicket ? '群聊 1044' : '群聊 1008'
+}
 
 function identityPanel(): HTMLElement {
   const panel = el('aside', 'pv-panel pv-identities')
@@ -49,7 +50,7 @@ function cardNode(card: ShareCard): HTMLElement {
   node.dataset.kind = card.kind
   const head = el('div', 'pv-card-head')
   head.appendChild(el('span', 'pv-card-from', card.from.label))
-  head.appendChild(el('span', `pv-card-kind pv-kind-${card.kind}`, KIND_LABEL[card.kind]))
+  head.appendChild(el('span', `pv-card-kind pv-kind-${card.kind}`, kindLabel(card)))
   node.appendChild(head)
   const body = el('div', 'pv-card-body')
   if (card.imageUrl) {
@@ -110,14 +111,17 @@ function chatPanel(): HTMLElement {
 
 /** The capsule's "···": the page's share menu (chat, group, Moments as the page allows). */
 async function openMenu(): Promise<void> {
-  const menu = shareMenuState()
-  const instance = currentEntry()?.root.instance
+  const entry = currentEntry()
+  const instance = entry?.root.instance
+  // a page shares to chats when it has onShareAppMessage, to Moments when it also has onShareTimeline; hideShareMenu removes either
+  const menus = entry?.shareMenu?.menus ?? ['shareAppMessage', 'shareTimeline']
   const items: Array<{ label: string; kind: ShareCard['kind'] }> = []
-  if (instance && typeof instance.onShareAppMessage === 'function' && menu.menus.includes('shareAppMessage')) {
-    items.push({ label: '发送给朋友（单聊 1007）', kind: 'chat' })
-    items.push({ label: `发送到群聊（1044${menu.withShareTicket ? '，带 shareTicket' : ''}）`, kind: 'group' })
+  const sharesToChats = !!instance && typeof instance.onShareAppMessage === 'function' && menus.includes('shareAppMessage')
+  if (sharesToChats) {
+    items.push({ label: SHARE_LABELS.chat, kind: 'chat' })
+    items.push({ label: SHARE_LABELS.group(!!entry?.shareMenu?.withShareTicket), kind: 'group' })
   }
-  if (instance && typeof instance.onShareTimeline === 'function' && menu.menus.includes('shareTimeline')) items.push({ label: '分享到朋友圈（1154）', kind: 'moments' })
+  if (sharesToChats && typeof instance?.onShareTimeline === 'function' && menus.includes('shareTimeline')) items.push({ label: SHARE_LABELS.moments, kind: 'moments' })
   if (items.length === 0) {
     await showSheet(['当前页面未设置分享'], { title: '菜单' })
     return

@@ -7,7 +7,7 @@
  */
 import * as overlays from './overlays'
 import * as router from './router'
-import { identity, launchOptions, storagePrefix, shareFromPage, relaunchApp } from './session'
+import { identity, launchOptions, storagePrefix, relaunchApp } from './session'
 import { canvasNode } from './builtins'
 import { PrepayLedger } from './payments'
 
@@ -246,18 +246,11 @@ function authSetting(): Record<string, boolean> {
   return value && typeof value === 'object' ? (value as Record<string, boolean>) : {}
 }
 
-// ---- the share menu ------------------------------------------------------------------------------
+// ---- the share menu: each page has its own (router's StackEntry.shareMenu) ------------------------
 
-let shareMenu = { withShareTicket: false, menus: ['shareAppMessage'] as string[] }
-
-/** What the page's share menu offers now (the capsule's "···"). */
-export function shareMenuState(): { withShareTicket: boolean; menus: string[] } {
-  return shareMenu
-}
-
-/** Page changes reset the menu, as each WeChat page has its own. */
-export function resetShareMenu(): void {
-  shareMenu = { withShareTicket: false, menus: ['shareAppMessage'] }
+function setShareMenu(next: (current: { withShareTicket: boolean; menus: string[] }) => { withShareTicket: boolean; menus: string[] }): void {
+  const entry = router.currentEntry()
+  if (entry) entry.shareMenu = next(entry.shareMenu ?? { withShareTicket: false, menus: ['shareAppMessage', 'shareTimeline'] })
 }
 
 // ---- system --------------------------------------------------------------------------------------
@@ -603,15 +596,16 @@ const implemented: Record<string, unknown> = {
   }),
   // sharing
   showShareMenu: asyncApi('showShareMenu', (o) => {
-    shareMenu = { withShareTicket: !!o.withShareTicket, menus: (o.menus as string[] | undefined) ?? ['shareAppMessage'] }
+    setShareMenu(() => ({ withShareTicket: !!o.withShareTicket, menus: (o.menus as string[] | undefined) ?? ['shareAppMessage'] }))
     return {}
   }),
-  hideShareMenu: asyncApi('hideShareMenu', () => {
-    shareMenu = { withShareTicket: false, menus: [] }
+  hideShareMenu: asyncApi('hideShareMenu', (o) => {
+    const hidden = (o.menus as string[] | undefined) ?? ['shareAppMessage', 'shareTimeline']
+    setShareMenu((m) => ({ ...m, menus: m.menus.filter((x) => !hidden.includes(x)) }))
     return {}
   }),
   updateShareMenu: asyncApi('updateShareMenu', (o) => {
-    shareMenu = { ...shareMenu, withShareTicket: !!o.withShareTicket }
+    setShareMenu((m) => ({ ...m, withShareTicket: !!o.withShareTicket }))
     return {}
   }),
   getShareInfo: asyncApi('getShareInfo', async () => ({ cloudID: await groupCloudId() })),
@@ -627,8 +621,6 @@ const implemented: Record<string, unknown> = {
   offNeedPrivacyAuthorization: () => {
     privacyListener = null
   },
-  // called by the share capsule; not a WeChat API
-  __share: shareFromPage,
 }
 
 /**
@@ -645,7 +637,7 @@ async function groupCloudId(): Promise<string> {
 }
 
 /** The names the preview answers for real (listed in the README). */
-export const SUPPORTED_APIS = Object.keys(implemented).filter((k) => !k.startsWith('__'))
+export const SUPPORTED_APIS = Object.keys(implemented)
 
 /** Builds the global `wx`: the APIs above; any other name is an API answering fail (never `wx.cloud`: local mode). */
 export function createWx(): Record<string, unknown> {
