@@ -109,6 +109,8 @@ test('seller Lin shares a product to a group; a new shopper opens it, buys, and 
   expect(cardPath).toMatch(/^\/pages\/product\/detail\/index\?/)
   expect(cardPath).toContain('id=p-longjing')
   expect(cardPath).toMatch(/ref=Lin8shop/)
+  expect(await card.locator('.pv-card-kind').textContent()).toBe('群聊 1044') // the product page asks for a shareTicket
+  await page.locator('.pv-toast-wrap').waitFor({ state: 'detached' })
   await shot('03-shared-to-group')
 
   // 4. a new shopper (fresh openid) opens the card: the app relaunches with scene 1044 and a shareTicket
