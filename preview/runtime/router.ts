@@ -181,7 +181,46 @@ export function currentEntry(): StackEntry | undefined {
   return top()
 }
 
-export function navigateTo(url: string): void {
+/**
+ * The channel between a page and the page it opened (wx.navigateTo `events`, the opened page's
+ * `getOpenerEventChannel()`): emit on one side calls the listeners of the other.
+ */
+export class EventChannel {
+  private peer?: EventChannel
+  private readonly listeners = new Map<string, Array<{ fn: (...a: unknown[]) => void; once: boolean }>>()
+
+  static pair(openerEvents: Record<string, (...a: unknown[]) => void>): [EventChannel, EventChannel] {
+    const opener = new EventChannel()
+    const opened = new EventChannel()
+    opener.peer = opened
+    opened.peer = opener
+    for (const [name, fn] of Object.entries(openerEvents)) opener.on(name, fn)
+    return [opener, opened]
+  }
+
+  on(name: string, fn: (...a: unknown[]) => void): void {
+    this.listeners.set(name, [...(this.listeners.get(name) ?? []), { fn, once: false }])
+  }
+
+  once(name: string, fn: (...a: unknown[]) => void): void {
+    this.listeners.set(name, [...(this.listeners.get(name) ?? []), { fn, once: true }])
+  }
+
+  off(name: string, fn?: (...a: unknown[]) => void): void {
+    this.listeners.set(name, fn ? (this.listeners.get(name) ?? []).filter((l) => l.fn !== fn) : [])
+  }
+
+  emit(name: string, ...args: unknown[]): void {
+    const target = this.peer
+    if (!target) return
+    const listeners = target.listeners.get(name) ?? []
+    target.listeners.set(name, listeners.filter((l) => !l.once))
+    for (const l of listeners) l.fn(...args)
+  }
+}
+
+/** Opens `url` above the current page; answers the channel to it (wx.navigateTo's `res.eventChannel`). */
+export function navigateTo(url: string, events: Record<string, (...a: unknown[]) => void> = {}): EventChannel {
   const { route, query } = parseUrl(url)
   if (isTabPage(route)) throw new NavigationError('can not navigateTo a tabbar page')
   if (stack.length >= MAX_STACK) throw new NavigationError('webview count limit exceed')
@@ -189,9 +228,12 @@ export function navigateTo(url: string): void {
   const previous = top()
   if (previous) hide(previous)
   const entry = create(route, query)
+  const [opener, opened] = EventChannel.pair(events)
+  entry.root.instance.getOpenerEventChannel = () => opened
   stack.push(entry)
   start(entry)
   render()
+  return opener
 }
 
 export function redirectTo(url: string): void {
@@ -343,7 +385,16 @@ export function render(): void {
       text.className = 'pv-tab-text'
       text.textContent = item.text
       button.append(icon, text)
-      button.onclick = () => switchTab(`/${item.pagePath}`)
+      button.onclick = () => {
+        const index = bar.list.indexOf(item)
+        // onTabItemTap goes to the page showing when its own tab is tapped, and to the tab page that opens
+        if (top()?.page.route === item.pagePath) call(top() as StackEntry, 'onTabItemTap', { index, pagePath: item.pagePath, text: item.text })
+        else {
+          switchTab(`/${item.pagePath}`)
+          const opened = top()
+          if (opened) call(opened, 'onTabItemTap', { index, pagePath: item.pagePath, text: item.text })
+        }
+      }
       tabEl.appendChild(button)
     }
   }

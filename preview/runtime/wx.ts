@@ -45,13 +45,9 @@ function asyncApi(name: string, run: (options: Options) => unknown | Promise<unk
   }
 }
 
-function navigation(name: string, go: (url: string, options: Options) => void): Api {
+function navigation(name: string, go: (url: string) => void): Api {
   return asyncApi(name, (options) => {
-    try {
-      go(String(options.url ?? ''), options)
-    } catch (err) {
-      throw new Error((err as Error).message)
-    }
+    go(String(options.url ?? ''))
     return {}
   })
 }
@@ -403,6 +399,9 @@ function getFileSystemManager() {
   }
 }
 
+/** What wx.setClipboardData copied (the browser's clipboard may refuse a page without focus). */
+let clipboard = ''
+
 // ---- the wx object -------------------------------------------------------------------------------
 
 const warned = new Set<string>()
@@ -423,7 +422,7 @@ function unsupported(name: string): Api {
 
 const implemented: Record<string, unknown> = {
   // navigation
-  navigateTo: navigation('navigateTo', (url) => router.navigateTo(url)),
+  navigateTo: asyncApi('navigateTo', (o) => ({ eventChannel: router.navigateTo(String(o.url ?? ''), (o.events as Record<string, (...a: unknown[]) => void> | undefined) ?? {}) })),
   redirectTo: navigation('redirectTo', (url) => router.redirectTo(url)),
   navigateBack: asyncApi('navigateBack', (o) => {
     router.navigateBack(Number(o.delta ?? 1))
@@ -587,6 +586,45 @@ const implemented: Record<string, unknown> = {
     if (!values) throw new Error('cancel')
     return { ...values, nationalCode: '440105', detailInfoNew: values.detailInfo, streetName: '' }
   }),
+  getImageInfo: asyncApi('getImageInfo', (o) =>
+    new Promise((resolve, reject) => {
+      const img = new Image()
+      img.onload = () => resolve({ width: img.naturalWidth, height: img.naturalHeight, path: String(o.src), orientation: 'up', type: 'png' })
+      img.onerror = () => reject(new Error(`cannot load ${String(o.src)}`))
+      img.src = String(o.src)
+    }),
+  ),
+  downloadFile: asyncApi('downloadFile', async (o) => {
+    const res = await fetch(String(o.url))
+    return { tempFilePath: URL.createObjectURL(await res.blob()), statusCode: res.status }
+  }),
+  compressImage: asyncApi('compressImage', (o) => ({ tempFilePath: String(o.src) })),
+  // device
+  setClipboardData: asyncApi('setClipboardData', async (o) => {
+    clipboard = String(o.data ?? '')
+    await navigator.clipboard?.writeText(clipboard).catch(() => undefined)
+    overlays.showToast('内容已复制', 'none', 1500, false)
+    return {}
+  }),
+  getClipboardData: asyncApi('getClipboardData', () => ({ data: clipboard })),
+  makePhoneCall: asyncApi('makePhoneCall', async (o) => {
+    const choice = await overlays.showModal({ title: '拨打电话（预览）', content: String(o.phoneNumber ?? ''), confirmText: '呼叫' })
+    if (!choice.confirm) throw new Error('cancel')
+    return {}
+  }),
+  vibrateShort: asyncApi('vibrateShort', () => ({})),
+  vibrateLong: asyncApi('vibrateLong', () => ({})),
+  getNetworkType: asyncApi('getNetworkType', () => ({ networkType: 'wifi' })),
+  onNetworkStatusChange: () => undefined,
+  hideKeyboard: asyncApi('hideKeyboard', () => {
+    ;(document.activeElement as HTMLElement | null)?.blur()
+    return {}
+  }),
+  showNavigationBarLoading: asyncApi('showNavigationBarLoading', () => ({})),
+  hideNavigationBarLoading: asyncApi('hideNavigationBarLoading', () => ({})),
+  hideHomeButton: asyncApi('hideHomeButton', () => ({})),
+  setBackgroundColor: asyncApi('setBackgroundColor', () => ({})),
+  setBackgroundTextStyle: asyncApi('setBackgroundTextStyle', () => ({})),
   // payment, subscriptions
   requestPayment: asyncApi('requestPayment', requestPayment),
   requestSubscribeMessage: asyncApi('requestSubscribeMessage', (o) => {
