@@ -16,7 +16,7 @@ type Db = ReturnType<ReturnType<typeof cloudApp>['database']>
 export const SUBSCRIBE_KINDS: readonly SubscribeKind[] = ['paid', 'shipped', 'refunded']
 const ENV: Record<SubscribeKind, string> = { paid: 'SUBSCRIBE_TEMPLATE_PAID', shipped: 'SUBSCRIBE_TEMPLATE_SHIPPED', refunded: 'SUBSCRIBE_TEMPLATE_REFUNDED' }
 /** The page a message opens. */
-export const ORDER_PAGE = 'pages/order/order-detail/index'
+export const ORDER_PAGE = 'pages/orders/detail/index'
 
 /** The configured template id of each kind (unset kinds are absent). */
 export function subscribeTemplates(): Partial<Record<SubscribeKind, string>> {
@@ -101,7 +101,7 @@ export async function notifyBuyer(db: Db, order: OrderDoc, kind: SubscribeKind, 
       return 'duplicate'
     }
     try {
-      await wechatOpenApi().sendSubscribeMessage({ touser: order._openid, templateId, page: `${ORDER_PAGE}?orderId=${order._id}`, data: messageData(kind, order, { ...detail, at }) })
+      await wechatOpenApi().sendSubscribeMessage({ touser: order._openid, templateId, page: `${ORDER_PAGE}?id=${order._id}`, data: messageData(kind, order, { ...detail, at }) })
       return 'sent'
     } catch (err) {
       console.warn(`subscribe message ${kind} for ${order._id} failed: ${String((err as Error)?.message ?? err)}`)

@@ -4,7 +4,7 @@
  * adjustments, cancellation, and the order's client view. Stock lives on `skus` documents; each
  * effect is a conditional single-document update, so a retry or a race never applies it twice.
  */
-import type { OrderLine, OrderStatus, OrderView } from '../typings/orders'
+import type { OrderLine, OrderStatus, OrderView, ShippingAddress } from '../typings/orders'
 import type { CloudApp } from './cloud'
 import { nonceStr, paySucceeded, paymentGateway, subMchId } from './payment'
 
@@ -31,6 +31,8 @@ export interface OrderDoc {
   stockHeld: boolean
   /** The SKUs' hold entries of this order (StockHold.holdId). */
   holdId: string
+  /** Where to ship, as the buyer chose it; absent for orders created without one. */
+  address?: ShippingAddress | null
   /** A payment that arrived after cancellation, refunded automatically. */
   lateRefund?: { outRefundNo: string; refundFee: number; transactionId: string } | null
 }
@@ -52,6 +54,7 @@ export function orderView(doc: OrderDoc): OrderView {
     expiresAt: epoch(doc.expiresAt) ?? 0,
     paidAt: epoch(doc.paidAt),
     cancelledAt: epoch(doc.cancelledAt),
+    address: doc.address ?? null,
   }
 }
 

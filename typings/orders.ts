@@ -33,6 +33,22 @@ export interface ShippingRule {
   freeFromFen: number | null
 }
 
+/**
+ * Where the goods go, as the buyer chose it with `wx.chooseAddress` (userName, telNumber,
+ * provinceName, cityName, countyName, detailInfo, postalCode), snapshotted onto the order.
+ * Only the buyer and the owner see it; sellers never do.
+ */
+export interface ShippingAddress {
+  name: string
+  phone: string
+  province: string
+  city: string
+  /** The county or district; '' where the city has none (e.g. 东莞市). */
+  district: string
+  detail: string
+  postalCode: string
+}
+
 /** A server-side quote: prices only from the database. */
 export interface Quote {
   lines: OrderLine[]
@@ -51,6 +67,8 @@ export interface OrderView extends Quote {
   expiresAt: number
   paidAt: number | null
   cancelledAt: number | null
+  /** Where to ship; null for an order created without one (goods that need no delivery). */
+  address: ShippingAddress | null
 }
 
 /** What `wx.requestPayment` takes, as CloudBase's cloudPay.unifiedOrder returns it. */
@@ -69,9 +87,10 @@ export interface OrdersApi extends AfterSaleApi {
   /**
    * Creates an order and reserves its stock; a retry with the same requestId answers the same
    * order. `payment` is wx.requestPayment's params, or null when WeChat Pay could not start the
-   * payment now (call `pay`).
+   * payment now (call `pay`). `address` is snapshotted onto the order (the checkout page always
+   * sends it: physical goods cannot ship without one).
    */
-  create: { request: { requestId: string; lines: RequestedLine[] }; response: { order: OrderView; payment: PaymentParams | null } }
+  create: { request: { requestId: string; lines: RequestedLine[]; address?: ShippingAddress }; response: { order: OrderView; payment: PaymentParams | null } }
   /** Starts WeChat Pay for my unpaid order: the params for `wx.requestPayment`. */
   pay: { request: { orderId: string }; response: { orderId: string; payment: PaymentParams } }
   /** Cancels my unpaid order and releases its stock. */

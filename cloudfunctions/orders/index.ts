@@ -16,7 +16,7 @@ import { nonceStr, payEnvId, paySucceeded, paymentGateway, subMchId } from '../.
 import { readStoreSettings } from '../../backend/settings'
 import { assertTransition, mergeLines, PricingError, quoteOrder, type PricedProduct, type PricedSku } from '../../domain/order'
 import type { ResponseOf } from '../../typings/api'
-import type { PaymentParams, Quote, RequestedLine } from '../../typings/orders'
+import type { PaymentParams, Quote, RequestedLine, ShippingAddress } from '../../typings/orders'
 
 /** An unpaid order is cancelled this long after creation (WeChat Pay's own default is 2 h; we hold stock 30 min). */
 export const ORDER_TTL_MS = 30 * 60 * 1000
@@ -30,6 +30,18 @@ const linesSchema = z
   .array(z.object({ skuId: z.string().min(1).max(64), quantity: z.number().int().min(1).max(MAX_QUANTITY) }).strict())
   .min(1)
   .max(MAX_LINES)
+/** wx.chooseAddress's fields, renamed; trimmed, bounded, the phone as WeChat formats it. */
+const addressSchema = z
+  .object({
+    name: z.string().trim().min(1).max(40),
+    phone: z.string().trim().regex(/^\+?[0-9][0-9 -]{4,19}$/),
+    province: z.string().trim().min(1).max(20),
+    city: z.string().trim().min(1).max(30),
+    district: z.string().trim().max(30),
+    detail: z.string().trim().min(1).max(200),
+    postalCode: z.string().trim().regex(/^[0-9]{0,10}$/),
+  })
+  .strict()
 const orderIdSchema = z.object({ orderId: z.string().regex(/^[0-9A-Za-z_-]{1,32}$/) }).strict()
 const statusSchema = z.enum(['pending_payment', 'paid', 'shipped', 'completed', 'cancelled', 'refund_requested', 'refunded'])
 
@@ -93,10 +105,10 @@ async function boundSeller(openid: string): Promise<string | null> {
  * cannot be written, the lines already reserved are released (compensation), and the buyer
  * gets OUT_OF_STOCK, never INTERNAL.
  */
-async function createOrder(openid: string, requestId: string, requested: RequestedLine[]): Promise<ResponseOf<'orders', 'create'>> {
+async function createOrder(openid: string, requestId: string, requested: RequestedLine[], address: ShippingAddress | null): Promise<ResponseOf<'orders', 'create'>> {
   const orderId = orderIdFor(openid, requestId)
   try {
-    return await createOrderOnce(openid, orderId, requestId, requested)
+    return await createOrderOnce(openid, orderId, requestId, requested, address)
   } catch (err) {
     // A retry of a request whose order exists answers that order, whatever the shelf says now
     // (its own reservation attempt found the units gone, or the product off sale).
@@ -113,7 +125,7 @@ async function createOrder(openid: string, requestId: string, requested: Request
  * A retry whose order exists reserves, finds the order id taken when it writes, gives its
  * reservation back and answers the existing order.
  */
-async function createOrderOnce(openid: string, orderId: string, requestId: string, requested: RequestedLine[]): Promise<ResponseOf<'orders', 'create'>> {
+async function createOrderOnce(openid: string, orderId: string, requestId: string, requested: RequestedLine[], address: ShippingAddress | null): Promise<ResponseOf<'orders', 'create'>> {
   const lines = mergeLines(requested)
   const [quote, sellerId] = await Promise.all([priceLines(lines, false), boundSeller(openid)])
   const reserved: Array<{ skuId: string; quantity: number }> = []
@@ -132,6 +144,7 @@ async function createOrderOnce(openid: string, orderId: string, requestId: strin
       status: 'pending_payment',
       ...quote,
       sellerId,
+      address,
       clientRequestId: requestId,
       createdAt: now,
       expiresAt: new Date(now.getTime() + ORDER_TTL_MS),
@@ -332,9 +345,9 @@ const handle = defineFunction('orders', {
     run: ({ data }) => priceLines(mergeLines(data.lines), true),
   }),
   create: action({
-    schema: z.object({ requestId: z.string().regex(/^[0-9A-Za-z_-]{8,64}$/), lines: linesSchema }).strict(),
+    schema: z.object({ requestId: z.string().regex(/^[0-9A-Za-z_-]{8,64}$/), lines: linesSchema, address: addressSchema.optional() }).strict(),
     needsIdentity: true,
-    run: ({ data, caller }) => createOrder(caller.openid!, data.requestId, data.lines),
+    run: ({ data, caller }) => createOrder(caller.openid!, data.requestId, data.lines, data.address ?? null),
   }),
   pay: action({ schema: orderIdSchema, needsIdentity: true, run: ({ data, caller }) => payOrder(caller.openid!, data.orderId) }),
   cancel: action({ schema: orderIdSchema, needsIdentity: true, run: ({ data, caller }) => cancelOrder(caller.openid!, data.orderId) }),

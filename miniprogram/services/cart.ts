@@ -76,6 +76,11 @@ export function removeFromCart(skuId: string): CartLine[] {
   return save(removeLine(listCart(), skuId))
 }
 
+/** Takes these SKUs' lines out of the stored cart (e.g. once they are bought); answers the cart. */
+export function removeManyFromCart(skuIds: readonly string[]): CartLine[] {
+  return save(listCart().filter((l) => !skuIds.includes(l.skuId)))
+}
+
 /** Units in the cart, for a badge. */
 export function cartCount(lines: readonly CartLine[] = listCart()): number {
   return lines.reduce((n, l) => n + l.quantity, 0)

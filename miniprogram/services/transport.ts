@@ -8,6 +8,7 @@
  *   results `wx.cloud.uploadFile` / `getTempFileURL` / `deleteFile` give.
  */
 import type { ActionName, ApiResult, ErrorCode, FunctionName, RequestOf, ResponseOf } from '../../typings/api'
+import type { PaymentParams } from '../../typings/orders'
 import { config } from '../config'
 
 /** A call that did not produce data: the function's typed refusal, or INTERNAL for anything unexpected. */
@@ -35,9 +36,15 @@ export interface TransportTarget {
   localCloudUrl: string
   /** null: no WeChat identity, like Moments single-page mode. */
   openid: string | null
+  /**
+   * Local mode only: whether the simulated WeChat Pay delivers its payment notification when a
+   * payment is confirmed ('deliver', the default) or holds it back ('hold': a late notification,
+   * so the result page's 支付处理中 can be seen and tested; the next confirm delivers it).
+   */
+  payNotification?: 'deliver' | 'hold'
 }
 
-let target: TransportTarget = { localCloudUrl: config.localCloud.url, openid: config.localCloud.openid }
+let target: TransportTarget = { localCloudUrl: config.localCloud.url, openid: config.localCloud.openid, payNotification: 'deliver' }
 
 /** Points local-mode calls elsewhere (tests start their own local cloud; demos switch shopper). */
 export function setTransportTarget(next: Partial<TransportTarget>): void {
@@ -122,6 +129,79 @@ export async function deleteFiles(fileIDs: string[]): Promise<FileStatus[]> {
   if (usesLocalCloud()) return (await postToLocalCloud<{ fileList: FileStatus[] }>('/storage/delete', { fileList: fileIDs }, 'cloud.deleteFile')).fileList
   const res = await onWeChatCloud(() => wx.cloud.deleteFile({ fileList: fileIDs }))
   return res.fileList.map((f) => ({ fileID: f.fileID, status: f.status, errMsg: f.errMsg }))
+}
+
+// ---- WeChat Pay ------------------------------------------------------------------------------
+
+/** How a payment sheet ended: paid (as far as the client knows: only the callback makes the order paid) or closed by the person. */
+export type PaymentSheetOutcome = 'paid' | 'cancelled'
+
+export interface PaymentRequest {
+  /** The order, which is also WeChat Pay's outTradeNo. */
+  orderId: string
+  /** What `orders.create` or `orders.pay` answered for wx.requestPayment. */
+  payment: PaymentParams
+  /** What the local confirmation dialog says is being paid, e.g. '¥168.00'. */
+  amountText: string
+}
+
+/**
+ * Shows WeChat Pay's sheet for an order: resolves 'paid' when the person paid, 'cancelled' when
+ * they closed it (a normal outcome, not an error); anything else throws ApiError PAYMENT_FAILED.
+ * A resolved 'paid' never means the order is paid: only WeChat Pay's notification (payCallback)
+ * makes it so, so callers wait for it (services/checkout.ts `waitForPaid`).
+ *
+ * Contract of local mode (DevTools against `npm start`, the page tests' wx harness and the
+ * browser preview's wx shim all follow it): there is no WeChat Pay to show, so `wx.requestPayment`
+ * is never called. Instead the person is asked with `wx.showModal` (title '模拟支付'; confirm =
+ * pay, cancel = close the sheet), and paying is `POST <local cloud>/_local/pay/confirm
+ * {outTradeNo: orderId, deliver}` through `wx.request`: the simulated WeChat Pay marks the payment
+ * successful and calls payCallback as WeChat would (or holds the notification back when the
+ * target's payNotification is 'hold'). A closed order (HTTP 409: expired or cancelled) is
+ * PAYMENT_FAILED, as WeChat refuses to pay it. A wx shim therefore needs only `showModal`
+ * (answering `{confirm, cancel}`) and `request` for payments.
+ */
+export async function requestPayment(request: PaymentRequest): Promise<PaymentSheetOutcome> {
+  return usesLocalCloud() ? confirmLocalPayment(request) : showWeChatPay(request.payment)
+}
+
+function showWeChatPay(payment: PaymentParams): Promise<PaymentSheetOutcome> {
+  return new Promise((resolve, reject) => {
+    wx.requestPayment({
+      timeStamp: payment.timeStamp,
+      nonceStr: payment.nonceStr,
+      package: payment.package,
+      signType: payment.signType as 'MD5' | 'HMAC-SHA256' | 'RSA',
+      paySign: payment.paySign,
+      success: () => resolve('paid'),
+      fail: (err) => {
+        // 'requestPayment:fail cancel' is the person closing the sheet
+        if (/cancel/i.test(err.errMsg ?? '')) resolve('cancelled')
+        else reject(new ApiError('PAYMENT_FAILED', err.errMsg ?? 'requestPayment failed'))
+      },
+    })
+  })
+}
+
+async function confirmLocalPayment(request: PaymentRequest): Promise<PaymentSheetOutcome> {
+  const answer = await new Promise<{ confirm: boolean }>((resolve) => {
+    wx.showModal({
+      title: '模拟支付',
+      content: `本地云没有真实的微信支付。确认支付 ${request.amountText}？`,
+      confirmText: '确认支付',
+      cancelText: '取消',
+      success: (res) => resolve({ confirm: res.confirm }),
+      fail: () => resolve({ confirm: false }),
+    })
+  })
+  if (!answer.confirm) return 'cancelled'
+  const deliver = target.payNotification !== 'hold'
+  try {
+    await postToLocalCloud('/_local/pay/confirm', { outTradeNo: request.orderId, deliver }, 'requestPayment')
+  } catch (err) {
+    throw new ApiError('PAYMENT_FAILED', err instanceof Error ? err.message : String(err), undefined, isApiError(err) ? err.errCode : undefined)
+  }
+  return 'paid'
 }
 
 async function onWeChatCloud<T>(call: () => Promise<T>): Promise<T> {

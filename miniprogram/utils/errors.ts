@@ -10,7 +10,7 @@ const MESSAGES: Readonly<Record<ErrorCode, string>> = {
   OUT_OF_STOCK: '库存不足',
   PRODUCT_UNAVAILABLE: '商品已下架',
   ORDER_NOT_FOUND: '订单不存在',
-  INVALID_TRANSITION: '订单状态已变化，请刷新',
+  INVALID_TRANSITION: '状态已变化，请刷新后重试',
   PAYMENT_FAILED: '支付未完成，请稍后重试',
   IN_USE: '仍在使用中，无法删除',
   REFUND_INVALID: '退款的商品或数量有误',

@@ -19,3 +19,15 @@ export function formatApproxYuan(fen: number): string {
   if (yuan < 1) return '不到 1 元'
   return `约 ${yuan} 元`
 }
+
+/**
+ * What a person typed as an amount in yuan, as integer fen: '12' → 1200, '0.5' → 50,
+ * ' 9.90 ' → 990. Strict: plain digits with at most 2 decimals, no sign, no grouping, no
+ * exponent; null for anything else (including '' and amounts too large to be exact).
+ */
+export function parseYuanToFen(text: string): number | null {
+  const match = /^(\d+)(?:\.(\d{1,2}))?$/.exec(text.trim())
+  if (!match) return null
+  const fen = Number(match[1]) * 100 + Number((match[2] ?? '').padEnd(2, '0'))
+  return Number.isSafeInteger(fen) ? fen : null
+}

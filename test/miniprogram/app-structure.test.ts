@@ -9,6 +9,7 @@ import os from 'node:os'
 import path from 'node:path'
 import compiler from 'miniprogram-compiler'
 import { MINIPROGRAM_ROOT } from './helpers/page-shim'
+import { ORDER_PAGE } from '../../backend/notifications'
 
 interface AppJson {
   pages: string[]
@@ -119,6 +120,10 @@ describe('app.json', () => {
         return existsSync(json) && existsSync(path.join(MINIPROGRAM_ROOT, `${f}.ts`)) && JSON.parse(readFileSync(json, 'utf8')).component !== true
       })
     expect(onDisk.sort()).toEqual([...allPages].sort())
+  })
+
+  test('the page subscribe messages open is a main-package page', () => {
+    expect(app.pages).toContain(ORDER_PAGE)
   })
 
   test('the seller and owner areas are subpackages, and the tab bar shows main-package pages', () => {

@@ -119,10 +119,10 @@ describe('Me', () => {
     const seller = await openMe('o-demo-seller-lin')
     expect(textOf(seller, '.entry-customers')).toBe('我的客户')
     expect(seller.querySelector('.entry-share')).toBeDefined()
-    expect(seller.querySelector('.entry-owner-customers')).toBeUndefined()
+    expect(seller.querySelector('.entry-owner-hub')).toBeUndefined()
 
     const owner = await openMe('o-demo-owner')
-    expect(textOf(owner, '.entry-owner-customers')).toBe('全店客户价值')
+    expect(textOf(owner, '.entry-owner-hub')).toBe('店主后台')
   })
 
   test('when WeChat asks for privacy authorization the popup shows; agreeing answers with the agree button', async () => {

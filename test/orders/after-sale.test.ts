@@ -141,7 +141,7 @@ describe('subscribe messages', () => {
     await ok(owner(t)('admin.ship', { orderId: order._id, carrier: 'EMS', trackingNo: 'EM123456789CN' }))
     const sent = (await outbox(t, SEND)).filter((e) => e.request.touser === 'o-as-gil')
     expect(sent.map((e) => e.request.templateId)).toEqual([TEMPLATES.paid, TEMPLATES.shipped])
-    expect(sent[0].request).toMatchObject({ page: `pages/order/order-detail/index?orderId=${order._id}`, data: { character_string1: { value: order._id }, amount2: { value: `¥${(order.totalFen / 100).toFixed(2)}` } } })
+    expect(sent[0].request).toMatchObject({ page: `pages/orders/detail/index?id=${order._id}`, data: { character_string1: { value: order._id }, amount2: { value: `¥${(order.totalFen / 100).toFixed(2)}` } } })
     expect(sent[1].request.data).toMatchObject({ character_string3: { value: 'EM123456789CN' } })
     // no accept left: the next order sends nothing
     const second = await paidOrder(t, 'o-as-gil', [{ skuId: 'p-soap', quantity: 1 }])

@@ -2,8 +2,10 @@
 import { startTestCloud, type TestCloud } from '../helpers/local-cloud'
 import { addProduct, confirmPayment, ordersAs, requestId, sku, storedOrder, units } from './helpers'
 
+const OWNER = 'o-checkout-owner'
 let t: TestCloud
 beforeAll(async () => {
+  process.env.OWNER_OPENIDS = OWNER // read by the functions' workers at start
   t = await startTestCloud({ seed: true })
 })
 afterAll(() => t.stop())
@@ -77,6 +79,25 @@ describe('create', () => {
     expect(forged).toMatchObject({ ok: false, code: 'INVALID_INPUT' })
     const priced = await alice()('create', { requestId: requestId(), totalFen: 1, lines: [{ skuId: 'p-soap', quantity: 1 }] })
     expect(priced).toMatchObject({ ok: false, code: 'INVALID_INPUT' })
+  })
+
+  test('the shipping address is snapshotted onto the order: the buyer and the owner see it, a malformed one is refused and reserves nothing', async () => {
+    const address = { name: '张三', phone: '020-81167888', province: '广东省', city: '广州市', district: '海珠区', detail: '新港中路397号', postalCode: '510000' }
+    const res = await ordersAs(t, 'o-addressee')('create', { requestId: requestId(), lines: [{ skuId: 'p-soap', quantity: 1 }], address: { ...address, name: ' 张三 ' } })
+    expect(res).toMatchObject({ ok: true, data: { order: { address } } })
+    const orderId = res.ok ? (res.data as { order: { _id: string } }).order._id : ''
+    expect((await storedOrder(t, orderId)).address).toEqual(address)
+    expect(await ordersAs(t, 'o-addressee')('detail', { orderId })).toMatchObject({ ok: true, data: { order: { address } } })
+    expect(await ordersAs(t, OWNER)('admin.detail', { orderId })).toMatchObject({ ok: true, data: { order: { address, buyerOpenid: 'o-addressee' } } })
+
+    const without = await ordersAs(t, 'o-addressee')('create', { requestId: requestId(), lines: [{ skuId: 'p-soap', quantity: 1 }] })
+    expect(without).toMatchObject({ ok: true, data: { order: { address: null } } })
+
+    const before = await sku(t, 'p-soap')
+    for (const bad of [{ ...address, phone: 'call me' }, { ...address, detail: '' }, { ...address, name: 'x'.repeat(41) }, { ...address, openid: 'o-x' }, { ...address, postalCode: 510000 }, 'somewhere']) {
+      expect(await ordersAs(t, 'o-addressee')('create', { requestId: requestId(), lines: [{ skuId: 'p-soap', quantity: 1 }], address: bad })).toMatchObject({ ok: false, code: 'INVALID_INPUT' })
+    }
+    expect(await sku(t, 'p-soap')).toEqual(before)
   })
 
   test('a retry with the same client request id answers the same order and reserves once', async () => {

@@ -46,8 +46,8 @@ test('uploadShippingInfo goes through wxa.sec.order.uploadShippingInfo with the 
   await api.uploadShippingInfo(upload)
   expect(uploadShippingInfo).toHaveBeenCalledWith(upload)
   send.mockResolvedValue({ errCode: 0 })
-  await api.sendSubscribeMessage({ touser: 'o-buyer', templateId: 'T1', page: 'pages/order/order-detail/index?orderId=o1', data: { character_string1: { value: 'o1' } } })
-  expect(send).toHaveBeenCalledWith({ touser: 'o-buyer', templateId: 'T1', page: 'pages/order/order-detail/index?orderId=o1', data: { character_string1: { value: 'o1' } }, miniprogramState: 'formal' })
+  await api.sendSubscribeMessage({ touser: 'o-buyer', templateId: 'T1', page: 'pages/orders/detail/index?id=o1', data: { character_string1: { value: 'o1' } } })
+  expect(send).toHaveBeenCalledWith({ touser: 'o-buyer', templateId: 'T1', page: 'pages/orders/detail/index?id=o1', data: { character_string1: { value: 'o1' } }, miniprogramState: 'formal' })
   expect(init).toHaveBeenCalledTimes(1)
 })
 

@@ -21,10 +21,12 @@ export interface LocalCloudProcessOptions {
   seed?: boolean
   /** Serve cloud functions from this folder instead of cloudfunctions/ (test fixtures). */
   functionsDir?: string
+  /** Run the functions' timer triggers (default false: tests call timers themselves). */
+  timers?: boolean
   readyTimeoutMs?: number
 }
 
-/** Starts `tsx localcloud/main.ts` with PORT=0, a fresh DATA_DIR and no timers; resolves once it prints its ready line. */
+/** Starts `tsx localcloud/main.ts` with PORT=0, a fresh DATA_DIR and (unless asked) no timers; resolves once it prints its ready line. */
 export function startLocalCloudProcess(options: LocalCloudProcessOptions = {}): Promise<LocalCloudProcess> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'mp-local-cloud-'))
   // node with tsx's loader rather than the tsx CLI: one process to stop
@@ -34,7 +36,7 @@ export function startLocalCloudProcess(options: LocalCloudProcessOptions = {}): 
       ...process.env,
       PORT: '0',
       DATA_DIR: dataDir,
-      LOCAL_TIMERS: '0',
+      LOCAL_TIMERS: options.timers ? '1' : '0',
       LOCAL_SEED: options.seed === false ? '0' : '1',
       ...(options.functionsDir ? { FUNCTIONS_DIR: options.functionsDir } : {}),
     },

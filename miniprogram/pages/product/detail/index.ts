@@ -1,5 +1,6 @@
 import { productDetail } from '../../../services/catalog'
 import { addToCart } from '../../../services/cart'
+import { linesToQuery } from '../../../services/checkout'
 import { getMyBinding, getShareCard } from '../../../services/referral'
 import { displayUrls } from '../../../services/transport'
 import type { ProductDetail } from '../../../../typings/catalog'
@@ -42,6 +43,7 @@ interface DetailMethods {
   onMinus(): void
   onPlus(): void
   onAddToCart(): void
+  onBuyNow(): void
   onGoHome(): void
   onPreviewImage(e: Tap): void
 }
@@ -143,6 +145,23 @@ Page<DetailView, DetailMethods>({
     } finally {
       this.setData({ adding: false })
     }
+  },
+
+  /** Straight to checkout with this one line (the cart is left as it is). */
+  onBuyNow() {
+    const shown = this.shown
+    if (!shown) return
+    const sku = chosenSku(shown.product, shown.selection)
+    if (!sku) {
+      wx.showToast({ title: this.data.choiceText || '请选择规格', icon: 'none' })
+      return
+    }
+    if (!this.data.canAdd) {
+      wx.showToast({ title: '该规格已售罄', icon: 'none' })
+      return
+    }
+    const lines = [{ skuId: sku._id, quantity: this.data.quantity }]
+    wx.navigateTo({ url: `/pages/checkout/index?lines=${encodeURIComponent(linesToQuery(lines))}` })
   },
 
   onGoHome() {

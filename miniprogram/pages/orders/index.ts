@@ -1,0 +1,158 @@
+import { confirmReceipt, feedHasMore, nextOrders, startOrderFeed, type OrderFeed } from '../../services/orders'
+import { displayUrls } from '../../services/transport'
+import type { OrderView } from '../../../typings/orders'
+import { toastError } from '../../utils/errors'
+import { askToConfirmReceipt } from './confirm-modal'
+import {
+  LOADING_ORDERS,
+  ORDER_TABS,
+  coverFileOf,
+  detailUrl,
+  payUrl,
+  tabFromQuery,
+  toOrderCard,
+  toOrdersErrorView,
+  toOrdersView,
+  type CardActionKind,
+  type OrderCard,
+  type OrdersTabKey,
+  type OrdersView,
+} from './orders-view'
+
+type Tap = WechatMiniprogram.TouchEvent<Record<string, never>, Record<string, never>, { id?: string; key?: string; action?: CardActionKind }>
+
+interface OrdersMethods {
+  /** Where the list's pages are (null before the first load). */
+  feed: OrderFeed | null
+  /** Bumped by every fresh load, so a slow answer for an earlier tab is dropped. */
+  generation: number
+  /** The shopper left for a page that may change an order: the list is re-read on return. */
+  stale: boolean
+  load(): Promise<void>
+  cardsOf(orders: OrderView[]): Promise<OrderCard[]>
+  loadMore(): Promise<void>
+  onTab(e: Tap): Promise<void>
+  onRetry(): Promise<void>
+  onOpenOrder(e: Tap): void
+  onCardAction(e: Tap): Promise<void>
+  onGoShopping(): void
+  openPage(url: string): void
+}
+
+Page<OrdersView, OrdersMethods>({
+  data: { ...LOADING_ORDERS },
+  feed: null,
+  generation: 0,
+  stale: false,
+
+  onLoad(query: Record<string, string | undefined>) {
+    this.setData({ tab: tabFromQuery(query.status).key })
+    return this.load()
+  },
+
+  onShow() {
+    if (!this.stale) return
+    this.stale = false
+    return this.load()
+  },
+
+  async onPullDownRefresh() {
+    await this.load()
+    wx.stopPullDownRefresh()
+  },
+
+  onReachBottom() {
+    return this.loadMore()
+  },
+
+  async cardsOf(orders) {
+    const covers = await displayUrls(orders.map(coverFileOf))
+    const now = Date.now()
+    return orders.map((o, i) => toOrderCard(o, covers[i] ?? '', now))
+  },
+
+  /** The tab's first page, from the start. */
+  async load() {
+    const generation = ++this.generation
+    const tab = this.data.tab
+    try {
+      const { orders, feed } = await nextOrders(startOrderFeed(ORDER_TABS.find((t) => t.key === tab)?.statuses))
+      const cards = await this.cardsOf(orders)
+      if (generation !== this.generation) return
+      this.feed = feed
+      this.setData(toOrdersView(tab, cards, feedHasMore(feed)))
+    } catch (err) {
+      if (generation !== this.generation) return
+      this.feed = null
+      this.setData(toOrdersErrorView(tab, err))
+    }
+  },
+
+  /** The next page, appended; a failure keeps the cards and offers a retry in the footer. */
+  async loadMore() {
+    const feed = this.feed
+    if (!feed || this.data.status !== 'ready' || !this.data.hasMore || this.data.loadingMore) return
+    const generation = this.generation
+    this.setData({ loadingMore: true, moreFailed: false })
+    try {
+      const next = await nextOrders(feed)
+      const cards = await this.cardsOf(next.orders)
+      if (generation !== this.generation) return
+      this.feed = next.feed
+      this.setData(toOrdersView(this.data.tab, cards, feedHasMore(next.feed), this.data.cards))
+    } catch {
+      if (generation !== this.generation) return
+      this.setData({ loadingMore: false, moreFailed: true })
+    }
+  },
+
+  onTab(e) {
+    const key = e.currentTarget.dataset.key as OrdersTabKey | undefined
+    if (!key || (key === this.data.tab && this.data.status !== 'error')) return Promise.resolve()
+    this.setData({ ...LOADING_ORDERS, tab: key })
+    wx.pageScrollTo({ scrollTop: 0, duration: 0 })
+    return this.load()
+  },
+
+  onRetry() {
+    this.setData({ ...LOADING_ORDERS, tab: this.data.tab })
+    return this.load()
+  },
+
+  onOpenOrder(e) {
+    const id = e.currentTarget.dataset.id
+    if (id) this.openPage(detailUrl(id))
+  },
+
+  async onCardAction(e) {
+    const { id, action } = e.currentTarget.dataset
+    if (!id || !action || this.data.busy) return
+    if (action === 'pay') return this.openPage(payUrl(id))
+    if (action === 'refund') return this.openPage(detailUrl(id, true))
+    if (action === 'viewRefund') return this.openPage(detailUrl(id))
+    if (!(await askToConfirmReceipt())) return
+    this.setData({ busy: true })
+    wx.showLoading({ title: '处理中', mask: true })
+    try {
+      await confirmReceipt(id)
+      wx.hideLoading()
+      wx.showToast({ title: '已确认收货', icon: 'success' })
+    } catch (err) {
+      wx.hideLoading()
+      toastError(err)
+    } finally {
+      this.setData({ busy: false })
+    }
+    // the order moved (or someone else moved it first): read the list again
+    await this.load()
+  },
+
+  onGoShopping() {
+    wx.switchTab({ url: '/pages/home/index' })
+  },
+
+  openPage(url) {
+    this.stale = true
+    wx.navigateTo({ url })
+  },
+})
