@@ -1,9 +1,9 @@
 /**
  * The referral journey in headless Chromium, through the browser preview of the real pages:
  * seller Lin shares a product card to a group -> a new shopper opens it (scene 1044 with a
- * shareTicket) -> the product page -> the binding is recorded -> the shopper buys (through the
- * client endpoint until the cart and checkout pages arrive) and pays (simulated WeChat Pay) ->
- * Lin's customer page shows the new customer with a segment and the order. Every request the
+ * shareTicket) -> the product page -> the binding is recorded -> the shopper buys through the
+ * checkout page and pays (the local-mode payment sheet, simulated WeChat Pay) -> the result page
+ * sees payCallback's verdict -> Lin's customer page and My customers show the new customer. Every request the
  * browser makes is routed here and must go to 127.0.0.1; a screenshot per step goes to
  * test-artifacts/journeys/.
  */
@@ -131,46 +131,45 @@ test('seller Lin shares a product to a group; a new shopper opens it, buys, and 
   expect(await waitForCustomerOf('o-demo-seller-lin', shopper)).toBe(true)
   expect(await waitForCustomerOf('o-demo-seller-zhou', shopper, 1)).toBe(false)
 
-  // 5. the shopper buys (the cart and checkout pages are not in this tree yet: the order is created with
-  //    wx.request as the transport sends it) and pays with wx.requestPayment: the WeChat Pay sheet, then confirm
-  const payment = page.evaluate(
-    ({ openid, requestId }) =>
-      new Promise<string>((resolve) => {
-        wx.request({
-          url: `${location.origin}/functions/orders`,
-          method: 'POST',
-          header: { 'x-wx-openid': openid },
-          data: { action: 'create', data: { requestId, lines: [{ skuId: 'p-longjing-500g', quantity: 1 }] } },
-          success(res) {
-            const body = res.data as { result: { ok: boolean; data: { order: { _id: string }; payment: WechatMiniprogram.RequestPaymentOption } } }
-            if (!body.result.ok) return resolve(`create failed: ${JSON.stringify(body)}`)
-            const { payment: params, order } = body.result.data
-            wx.requestPayment({ ...params, success: () => resolve(`paid ${order._id}`), fail: (err) => resolve(`fail ${err.errMsg}`) })
-          },
-        })
-      }),
-    { openid: shopper, requestId: `journey-${Date.now()}` },
-  )
-  const payButton = page.locator('.pv-pay-confirm')
-  await payButton.waitFor()
-  expect(await payButton.textContent()).toBe('确认支付 ¥320.00')
-  await shot('05-wechat-pay-sheet')
-  await payButton.click()
-  const paid = await payment
-  expect(paid).toMatch(/^paid /)
-  const orderId = paid.slice('paid '.length)
-  const order = (await post('/functions/orders', { action: 'detail', data: { orderId } }, shopper)) as { result: { ok: boolean; data: { order: { status: string } } } }
-  expect(order.result.data.order.status).toBe('paid')
+  // 5. the shopper buys through the pages: 立即购买 -> checkout (privacy guide, address) -> submit ->
+  //    the local-mode payment sheet (transport's 模拟支付 dialog) -> the result page waits for payCallback
+  await current('text="500g"').click()
+  await current('text="礼盒"').click()
+  await current('text="立即购买"').click()
+  await current('text="提交订单"').waitFor()
+  expect(await page.locator('.pv-nav-title').textContent()).toBe('确认订单')
+  await current('text="请选择收货地址"').click()
+  await current('text="同意"').click() // the checkout's privacy-popup: the privacy guide comes before wx.chooseAddress
+  await page.locator('.pv-form').waitFor()
+  await page.locator('.pv-form .pv-pay-confirm').click()
+  await current('text="张三"').waitFor()
+  expect(await current('[class*="address-text"]').textContent()).toBe('广东省广州市海珠区新港中路 397 号')
+  await shot('05-checkout')
+  await current('text="提交订单"').click()
+  const sheet = page.locator('.pv-modal')
+  await sheet.waitFor()
+  expect(await sheet.locator('.pv-modal-title').textContent()).toBe('模拟支付')
+  expect(await sheet.locator('.pv-modal-content').textContent()).toContain('¥320.00')
+  await shot('06-payment-sheet')
+  await sheet.locator('.pv-modal-confirm').click()
+  await current('text="支付成功"').waitFor({ timeout: 30_000 })
+  expect(await page.locator('.pv-nav-title').textContent()).toBe('支付结果')
+  expect(await current('[class*="amount"]').first().textContent()).toBe('¥320.00')
+  const orderId = ((await current('[class*="order-id"]').textContent()) ?? '').replace('订单号', '').trim()
+  const order = (await post('/functions/orders', { action: 'detail', data: { orderId } }, shopper)) as { result: { ok: boolean; data: { order: { status: string; totalFen: number } } } }
+  expect(order.result.data.order).toMatchObject({ status: 'paid', totalFen: 32000 })
+  await shot('07-paid')
 
-  // 6. Lin sees the new customer: segment, the order, bound through the group card
+  // 6. Lin sees the new customer: segment, the order, bound through the group card ("通过群里分享的卡片")
   await page.goto(`${cloud.url}/?as=seller-lin&path=seller/customer/index&customerId=${encodeURIComponent(shopper)}`)
   await ready()
   await current('[class*="order-total"]').first().waitFor()
   expect(await current('[class*="order-total"]').first().textContent()).toBe('¥320.00')
-  expect((await current('[class*="segment-label"]').textContent())?.trim()).toBeTruthy()
-  expect((await current('[class*="purchases"]').textContent())?.trim()).toBeTruthy()
+  expect((await current('[class*="segment-label"]').textContent())?.trim()).toBe('新客户')
+  expect((await current('[class*="purchases"]').textContent())?.trim()).toBe('买过 1 次 · 共 ¥320.00')
+  expect(await current('[class*="bound"]').textContent()).toContain('群')
   expect((await current('[class*="sentence"]').count()) > 0).toBe(true)
-  await shot('06-lin-sees-new-customer')
+  await shot('08-lin-sees-new-customer')
 
   // 7. and in My customers: the new customer is found by the "新客户" segment chip
   await page.goto(`${cloud.url}/?as=seller-lin&path=seller/customers/index`)
@@ -181,7 +180,7 @@ test('seller Lin shares a product to a group; a new shopper opens it, buys, and 
   const newcomer = current('[class*="card"]').filter({ hasText: '买过 1 次 · 共 ¥320.00' })
   await newcomer.first().waitFor()
   expect(await newcomer.first().textContent()).toContain('新客户')
-  await shot('07-lin-my-customers')
+  await shot('09-lin-my-customers')
 
   expect(pageErrors).toEqual([])
   expect(offHost).toEqual([])
@@ -204,7 +203,7 @@ test('a Moments share opens in single-page mode without an identity; the poster 
   expect(await page.locator('.pv-launch').getAttribute('data-scene')).toBe('1154')
   expect(await page.locator('.pv-status-who').textContent()).toBe('未登录（朋友圈单页）')
   await current('text="¥45.90 - ¥109.00"').waitFor()
-  await shot('08-moments-single-page')
+  await shot('10-moments-single-page')
 
   // the poster: Lin's share page draws product, price and mini program code on <canvas type="2d">
   await page.goto(`${cloud.url}/?as=seller-lin&path=seller/share/index&productId=p-longjing`)
@@ -220,7 +219,33 @@ test('a Moments share opens in single-page mode without an identity; the poster 
   expect(inked.width).toBeGreaterThan(0)
   expect(inked.dark).toBeGreaterThan(1000) // the code's modules and the texts
   await current('canvas').scrollIntoViewIfNeeded()
-  await shot('09-poster')
+  await shot('11-poster')
+
+  // wx.requestPayment (what the pages call on WeChat) also works: its prepay_id is matched to the order, the sheet shows the amount
+  const payment = page.evaluate(
+    (requestId) =>
+      new Promise<string>((resolve) => {
+        wx.request({
+          url: `${location.origin}/functions/orders`,
+          method: 'POST',
+          header: { 'x-wx-openid': 'o-demo-seller-lin' },
+          data: { action: 'create', data: { requestId, lines: [{ skuId: 'p-pu-erh', quantity: 2 }] } },
+          success(res) {
+            const body = res.data as { result: { ok: boolean; data: { order: { _id: string }; payment: WechatMiniprogram.RequestPaymentOption } } }
+            if (!body.result.ok) return resolve(`create failed: ${JSON.stringify(body)}`)
+            wx.requestPayment({ ...body.result.data.payment, success: () => resolve(`paid ${body.result.data.order._id}`), fail: (err) => resolve(`fail ${err.errMsg}`) })
+          },
+        })
+      }),
+    `journey-pay-${Date.now()}`,
+  )
+  await page.locator('.pv-pay-confirm').waitFor()
+  expect(await page.locator('.pv-pay-confirm').textContent()).toBe('确认支付 ¥258.00')
+  await page.locator('.pv-pay-confirm').click()
+  const paid = await payment
+  expect(paid).toMatch(/^paid o/)
+  const forged = await page.evaluate(() => wx.requestPayment({ package: 'prepay_id=wxforged', timeStamp: '1', nonceStr: 'n', signType: 'MD5', paySign: 's' }).then(() => 'paid', (err: { errMsg: string }) => err.errMsg))
+  expect(forged).toBe('requestPayment:fail the preview has not seen an order for this prepay_id')
 
   // an API the preview does not have answers its fail callback, never hangs; wx.cloud is absent (local mode)
   const unsupported = await page.evaluate(() => new Promise<string>((resolve) => wx.scanCode({ fail: (err) => resolve(err.errMsg) })))
