@@ -336,15 +336,18 @@ export function registerBuiltins(): void {
     tag: 'scroll-view',
     properties: { scrollX: prop(Boolean, false), scrollY: prop(Boolean, false), scrollTop: prop(null, 0), scrollLeft: prop(null, 0), lowerThreshold: prop(Number, 50, false), upperThreshold: prop(Number, 50, false), scrollIntoView: prop(String, ''), enhanced: prop(Boolean, false, false), refresherEnabled: prop(Boolean, false, false) },
     attached(c, el) {
-      let armed = true
+      // once per arrival at the end; content that grew since makes a new end
+      let firedAtSize = -1
       el.addEventListener('scroll', () => {
         const vertical = !!c.data.scrollY
+        const size = vertical ? el.scrollHeight : el.scrollWidth
         const remaining = vertical ? el.scrollHeight - el.scrollTop - el.clientHeight : el.scrollWidth - el.scrollLeft - el.clientWidth
         c.triggerEvent('scroll', { scrollTop: el.scrollTop, scrollLeft: el.scrollLeft, scrollHeight: el.scrollHeight, scrollWidth: el.scrollWidth })
-        if (remaining <= Number(c.data.lowerThreshold ?? 50)) {
-          if (armed) c.triggerEvent('scrolltolower', { direction: vertical ? 'bottom' : 'right' })
-          armed = false
-        } else armed = true
+        if (remaining > Number(c.data.lowerThreshold ?? 50)) firedAtSize = -1
+        else if (size !== firedAtSize) {
+          firedAtSize = size
+          c.triggerEvent('scrolltolower', { direction: vertical ? 'bottom' : 'right' })
+        }
       })
     },
     update(c, el) {

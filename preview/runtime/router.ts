@@ -123,14 +123,15 @@ function create(route: string, query: Record<string, string>): StackEntry {
 
 function bindScroll(entry: StackEntry, win: Record<string, unknown>): void {
   const distance = Number(win.onReachBottomDistance ?? 50)
-  let armed = true
+  // once per arrival at the bottom; content that grew since (the next page loaded) makes a new bottom
+  let firedAtHeight = -1
   entry.frame.addEventListener('scroll', () => {
     const { scrollTop, scrollHeight, clientHeight } = entry.frame
     const near = scrollHeight - scrollTop - clientHeight <= distance
-    if (near && armed) {
-      armed = false
+    if (near && scrollHeight !== firedAtHeight) {
+      firedAtHeight = scrollHeight
       call(entry, 'onReachBottom')
-    } else if (!near) armed = true
+    } else if (!near) firedAtHeight = -1
     call(entry, 'onPageScroll', { scrollTop })
   })
   // pulling down at the top of the page (a wheel or trackpad up) is WeChat's pull-down refresh

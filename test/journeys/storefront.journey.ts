@@ -1,11 +1,15 @@
 /**
- * The referral journey in headless Chromium, through the browser preview of the real pages:
- * seller Lin shares a product card to a group -> a new shopper opens it (scene 1044 with a
- * shareTicket) -> the product page -> the binding is recorded -> the shopper buys through the
- * checkout page and pays (the local-mode payment sheet, simulated WeChat Pay) -> the result page
- * sees payCallback's verdict -> Lin's customer page and My customers show the new customer. Every request the
- * browser makes is routed here and must go to 127.0.0.1; a screenshot per step goes to
- * test-artifacts/journeys/.
+ * The storefront's journeys in headless Chromium, through the browser preview of the real pages:
+ * 1. seller Lin shares a product card to a group -> a new shopper opens it (scene 1044 with a
+ *    shareTicket) and is bound to Lin -> buys through checkout and pays (the local-mode payment
+ *    sheet, simulated WeChat Pay) -> the result page sees payCallback's verdict -> Lin's customer
+ *    page and My customers show the new customer with a segment;
+ * 2. a Moments card opens without identity; the poster draws on a 2d canvas; wx.requestPayment's
+ *    prepay_id contract; unsupported APIs fail clearly;
+ * 3. on journey 1's order: the owner ships -> the shopper confirms receipt and asks for a refund ->
+ *    the owner approves -> Lin sees the purchase reversed.
+ * Every request the browser makes is routed here and must go to 127.0.0.1 (the guard itself is
+ * checked); a screenshot per step goes to test-artifacts/journeys/.
  */
 import fs from 'node:fs'
 import os from 'node:os'
@@ -26,6 +30,8 @@ let browser: Browser
 let context: BrowserContext
 let page: Page
 const offHost: string[] = []
+/** What the first journey leaves for the after-sale one: the new shopper and their paid order. */
+let bought: { shopper: string; label: string; orderId: string } | null = null
 const pageErrors: string[] = []
 
 async function shot(name: string): Promise<void> {
@@ -35,6 +41,15 @@ async function shot(name: string): Promise<void> {
 /** The page the phone shows now. */
 function current(selector: string) {
   return page.locator(`.wx-page:not([hidden]) >> ${selector}`)
+}
+
+/** Relaunches the app as any identity (also one the switcher made) on `path`. */
+async function openAs(identity: { key: string; label: string; openid: string | null }, pagePath: string): Promise<void> {
+  const [route, search = ''] = pagePath.split('?')
+  const query = Object.fromEntries(new URLSearchParams(search))
+  await page.evaluate((session) => sessionStorage.setItem('preview.session', JSON.stringify(session)), { identity, launch: { path: route, query, scene: 1001 } })
+  await page.goto(`${cloud.url}/`)
+  await ready()
 }
 
 async function ready(): Promise<void> {
@@ -159,6 +174,7 @@ test('seller Lin shares a product to a group; a new shopper opens it, buys, and 
   const order = (await post('/functions/orders', { action: 'detail', data: { orderId } }, shopper)) as { result: { ok: boolean; data: { order: { status: string; totalFen: number } } } }
   expect(order.result.data.order).toMatchObject({ status: 'paid', totalFen: 32000 })
   await shot('07-paid')
+  bought = { shopper, label: newShopperLabel, orderId }
 
   // 6. Lin sees the new customer: segment, the order, bound through the group card ("通过群里分享的卡片")
   await page.goto(`${cloud.url}/?as=seller-lin&path=seller/customer/index&customerId=${encodeURIComponent(shopper)}`)
@@ -266,4 +282,87 @@ async function waitForCustomerOf(seller: string, customer: string, tries = 60): 
     await new Promise((r) => setTimeout(r, 250))
   }
   return false
+}
+
+test('the owner ships, the shopper confirms receipt and asks for a refund, the owner approves it: Lin sees the purchase reversed', async () => {
+  if (!bought) throw new Error('runs after the first journey, on its order')
+  const { shopper, label, orderId } = bought
+  const shopperIdentity = { key: `journey-${shopper}`, label, openid: shopper }
+
+  // the owner ships it from 订单发货: carrier from the picker, tracking number typed
+  await page.goto(`${cloud.url}/?as=owner&path=owner/orders/index`)
+  await ready()
+  const card = current('[class*="card"]').filter({ hasText: orderId }).first()
+  await scrollUntilVisible(card) // oldest orders first: scrolling to the bottom loads more (onReachBottom)
+  await card.locator('text="发货"').click()
+  await current('text="确认发货"').waitFor()
+  await current('[class*="carrier-picker"]').click()
+  await page.locator('.pv-sheet-item').first().click()
+  await current('[class*="tracking-input"]').fill('SF1234567890')
+  await shot('12-owner-ships')
+  await current('text="确认发货"').click()
+  await expect_(async () => (await orderOf(shopper, orderId)).status === 'shipped')
+
+  // the shopper confirms receipt on the order page
+  await openAs(shopperIdentity, `pages/orders/detail/index?id=${orderId}`)
+  await current('text="确认收货"').click()
+  await page.locator('.pv-modal-confirm').click()
+  await expect_(async () => (await orderOf(shopper, orderId)).status === 'completed')
+  await shot('13-shopper-confirms')
+
+  // and asks for a refund of the whole order
+  await openAs(shopperIdentity, `pages/orders/detail/index?id=${orderId}`)
+  const refund = current('[class*="action"]').filter({ hasText: /申请(售后|退款)/ }).first()
+  await refund.click()
+  await current('[class*="refund-reason-chip"]').first().click()
+  await shot('14-refund-form')
+  await current('text="提交申请"').click()
+  await expect_(async () => (await orderOf(shopper, orderId)).status === 'refund_requested')
+
+  // the owner approves it on 退款处理
+  await page.goto(`${cloud.url}/?as=owner&path=owner/refunds/index`)
+  await ready()
+  const request = current('[class*="card"]').filter({ hasText: '¥320.00' }).first()
+  await request.locator('text="同意退款"').click()
+  if (await page.locator('.pv-modal-confirm').isVisible().catch(() => false)) await page.locator('.pv-modal-confirm').click()
+  await expect_(async () => (await orderOf(shopper, orderId)).status === 'refunded')
+  await shot('15-owner-refunds')
+
+  // Lin's customer page: the order shows as refunded
+  await page.goto(`${cloud.url}/?as=seller-lin&path=seller/customer/index&customerId=${encodeURIComponent(shopper)}`)
+  await ready()
+  await current('[class*="order"]').filter({ hasText: '已退款' }).first().waitFor()
+  // the refund reverses what the purchase gave: no purchase counted, no segment
+  expect((await current('[class*="purchases"]').textContent())?.trim()).toBe('还没有下单')
+  expect(await current('[class*="segment-label"]').count()).toBe(0)
+  await shot('16-lin-sees-refund')
+  expect(pageErrors).toEqual([])
+})
+
+/** Scrolls the page to its bottom until `target` is there (each reach of the bottom loads the next page). */
+async function scrollUntilVisible(target: ReturnType<typeof current>): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    if (await target.isVisible()) return
+    const before = await page.locator('.wx-page:not([hidden])').evaluate((frame) => {
+      frame.scrollTo(0, frame.scrollHeight)
+      return frame.scrollHeight
+    })
+    await page.waitForFunction((h) => (document.querySelector('.wx-page:not([hidden])')?.scrollHeight ?? h) !== h, before, { timeout: 5000 }).catch(() => undefined)
+  }
+  await target.waitFor({ timeout: 1000 })
+}
+
+/** The order as its buyer sees it through the orders function. */
+async function orderOf(openid: string, orderId: string): Promise<{ status: string }> {
+  const body = (await post('/functions/orders', { action: 'detail', data: { orderId } }, openid)) as { result: { ok: boolean; data: { order: { status: string } } } }
+  return body.result.data.order
+}
+
+/** Polls `condition` until it holds (the pages call the functions asynchronously); fails after 15 s. */
+async function expect_(condition: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 60; i++) {
+    if (await condition()) return
+    await new Promise((r) => setTimeout(r, 250))
+  }
+  throw new Error(`condition never held: ${condition.toString()}`)
 }
