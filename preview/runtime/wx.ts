@@ -16,31 +16,41 @@ const prepayLedger = new PrepayLedger()
 type Options = Record<string, unknown> & { success?: (res: unknown) => void; fail?: (err: unknown) => void; complete?: (res: unknown) => void }
 type Api = (options?: Options) => unknown
 
+/** Runs a page's callback; what it throws is reported as WeChat reports it, never swallowed. */
+function callBack(name: string, fn: ((res: unknown) => void) | undefined, res: unknown): void {
+  if (!fn) return
+  try {
+    fn(res)
+  } catch (err) {
+    console.error(`[preview] a callback of wx.${name} threw`, err)
+  }
+}
+
+/** The `{errMsg: '<api>:fail <reason>', ...}` object a failed API hands to fail/complete. */
+function failure(name: string, err: unknown): Record<string, unknown> {
+  const reason = err instanceof Error ? err.message : typeof err === 'string' ? err : ((err as { errMsg?: string })?.errMsg ?? 'fail')
+  const extra = typeof err === 'object' && err !== null && !(err instanceof Error) ? err : {}
+  return { ...extra, errMsg: reason.startsWith(`${name}:fail`) ? reason : `${name}:fail ${reason}` }
+}
+
 /** Calls the callbacks of `options` with what `run` resolves or throws; answers a promise when no callback is given. */
 function asyncApi(name: string, run: (options: Options) => unknown | Promise<unknown>): Api {
   return (options: Options = {}) => {
     const usesCallbacks = typeof options.success === 'function' || typeof options.fail === 'function' || typeof options.complete === 'function'
-    const promise = Promise.resolve()
-      .then(() => run(options))
-      .then(
-        (result) => {
-          const res = { errMsg: `${name}:ok`, ...(result as object | undefined) }
-          options.success?.(res)
-          options.complete?.(res)
-          return res
-        },
-        (err: unknown) => {
-          const reason = err instanceof Error ? err.message : typeof err === 'string' ? err : ((err as { errMsg?: string })?.errMsg ?? 'fail')
-          const res = { errMsg: reason.startsWith(`${name}:fail`) ? reason : `${name}:fail ${reason}`, ...(typeof err === 'object' && err && !(err instanceof Error) ? err : {}) }
-          res.errMsg = reason.startsWith(`${name}:fail`) ? reason : `${name}:fail ${reason}`
-          options.fail?.(res)
-          options.complete?.(res)
-          if (!usesCallbacks) throw res
-          return undefined
-        },
-      )
-    if (!usesCallbacks) return promise
-    promise.catch(() => undefined)
+    const outcome = Promise.resolve().then(() => run(options))
+    if (!usesCallbacks) return outcome.then((result) => ({ errMsg: `${name}:ok`, ...(result as object | undefined) }), (err) => Promise.reject(failure(name, err)))
+    outcome.then(
+      (result) => {
+        const res = { errMsg: `${name}:ok`, ...(result as object | undefined) }
+        callBack(name, options.success, res)
+        callBack(name, options.complete, res)
+      },
+      (err: unknown) => {
+        const res = failure(name, err)
+        callBack(name, options.fail, res)
+        callBack(name, options.complete, res)
+      },
+    )
     return undefined
   }
 }
@@ -406,17 +416,30 @@ let clipboard = ''
 
 const warned = new Set<string>()
 
+/**
+ * An API the preview does not have: an async one answers fail (or rejects) with
+ * `<api>:fail not supported in the browser preview`; a `...Sync` one throws that; an `on...`/`off...`
+ * listener registration does nothing. Each warns once in the console.
+ */
 function unsupported(name: string): Api {
-  return (options: Options = {}) => {
-    if (!warned.has(name)) {
-      warned.add(name)
-      console.warn(`[preview] wx.${name} is not supported in the browser preview`)
+  const message = `${name}:fail not supported in the browser preview`
+  const warn = () => {
+    if (warned.has(name)) return
+    warned.add(name)
+    console.warn(`[preview] wx.${name} is not supported in the browser preview`)
+  }
+  if (/Sync$/.test(name))
+    return () => {
+      warn()
+      throw new Error(message)
     }
-    const res = { errMsg: `${name}:fail not supported in the browser preview` }
-    options?.fail?.(res)
-    options?.complete?.(res)
-    if (!options?.success && !options?.fail && !options?.complete) return Promise.reject(res)
-    return undefined
+  if (/^(on|off)[A-Z]/.test(name)) return () => warn()
+  const api = asyncApi(name, () => {
+    throw new Error('not supported in the browser preview')
+  })
+  return (options?: Options) => {
+    warn()
+    return api(options)
   }
 }
 
