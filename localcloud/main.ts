@@ -1,4 +1,5 @@
 import { settingsFromEnv } from './config'
+import { PreviewModule } from '../preview/server/module'
 import { startLocalCloud } from './index'
 
 /** The owner the demo data is written for (database/seed/); see the README's demo identities. */
@@ -10,8 +11,12 @@ async function main(): Promise<void> {
   // Owners come from configuration only; with the demo data and none configured, the demo owner runs the store.
   if (settings.seed && !process.env.OWNER_OPENIDS) process.env.OWNER_OPENIDS = DEMO_OWNER_OPENID
   const cloud = await startLocalCloud(settings)
+  // the browser preview of the mini program at the root URL (preview/)
+  cloud.use(new PreviewModule())
+  await cloud.module<PreviewModule>('preview').built().catch((err) => console.error('The preview did not build (GET / says why):', err?.message ?? err))
   console.log(`Owners (OWNER_OPENIDS): ${process.env.OWNER_OPENIDS || 'none'}`)
   console.log(`Local cloud ready at ${cloud.url}`)
+  console.log(`Preview of the mini program: ${cloud.url}/ (open it in a browser)`)
   let stopping = false
   const stop = (signal: string) => {
     if (stopping) return
