@@ -162,11 +162,14 @@ test('1. a shopper applies on Me, the owner approves on owner/sellers, the new s
   expect(data(share).status).toBe('ready')
   expect(textOf(share, '.share-title')).toBe('云南普洱熟茶饼 357g')
   expect(textOf(share, '.share-price')).toBe('¥129.00')
-  const card = (share.instance as unknown as { onShareAppMessage(): { title: string; path: string } }).onShareAppMessage()
   story.shortCode = data(share).shortCode
   expect(story.shortCode).toMatch(/^[0-9A-Za-z]{4,16}$/)
-  expect(card.path).toBe(`/pages/product/detail/index?id=${PRODUCT}&ref=${story.shortCode}`)
-  story.cardPath = card.path
+  // the seller taps 分享给朋友或群: WeChat takes the card the page gives, waiting for the function's
+  const shared = (share.instance as unknown as { onShareAppMessage(): { path: string; promise?: Promise<{ title: string; path: string }> } }).onShareAppMessage()
+  const card = await shared.promise
+  expect(card).toMatchObject({ title: '云南普洱熟茶饼 357g', path: `/pages/product/detail/index?id=${PRODUCT}&ref=${story.shortCode}` })
+  expect(shared.path).toBe(card!.path)
+  story.cardPath = card!.path
 
   const list = await dataAs(cloud.url, OWNER, 'referral', 'sellers.list', {})
   const mine = list.sellers.find((s) => s.openid === SELLER)
@@ -276,6 +279,7 @@ test('3. the seller sees the shopper in My customers and on the customer page, t
   expect(textsOf(customer, '.order .muted')).toEqual(['1 件 · 已付款'])
 
   const funnel = await open(SELLER, 'seller/funnel/index')
+  expect(textOf(funnel, '.step-shares .step-value')).toBe('1') // the one card shared (looking at the share page is no share)
   expect(textOf(funnel, '.step-opens .step-value')).toBe('1')
   expect(textOf(funnel, '.step-bound .step-value')).toBe('1')
   expect(textOf(funnel, '.step-orders .step-value')).toBe('1')

@@ -1,7 +1,7 @@
 /** The pure mappers behind the Me, customers and share pages, and the one error mapping. */
 import { appendPage, boundSentence, repurchaseSentence, referredSentence, toCustomerCard, toDetailView, toListView, valueText } from '../../miniprogram/customer-list/customer-view'
 import { avatarCloudPath, cleanNickname, cleanPhone, toMeView } from '../../miniprogram/pages/me/me-view'
-import { posterLayout, timelineQuery } from '../../miniprogram/seller/share/share-view'
+import { cardPath, posterLayout, timelineQuery } from '../../miniprogram/seller/share/share-view'
 import { ApiError } from '../../miniprogram/services/transport'
 import { errorMessage } from '../../miniprogram/utils/errors'
 import { formatDay } from '../../miniprogram/utils/dates'
@@ -171,6 +171,11 @@ describe('share', () => {
   test('the Moments query carries only the code and product', () => {
     expect(timelineQuery('Lin8shop')).toBe('ref=Lin8shop')
     expect(timelineQuery('Lin8shop', 'p-1')).toBe('ref=Lin8shop&id=p-1')
+  })
+
+  test('the chat card\'s path before the function answers: home or the product page, with the code', () => {
+    expect(cardPath('Lin8shop')).toBe('/pages/home/index?ref=Lin8shop')
+    expect(cardPath('Lin8shop', 'p-1')).toBe('/pages/product/detail/index?id=p-1&ref=Lin8shop')
   })
 
   test('the poster keeps everything inside its width and the code below the text', () => {
