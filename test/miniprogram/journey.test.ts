@@ -376,7 +376,8 @@ test('5. a refund: asked on the order detail, approved on owner/refunds, notifie
 
   const customer = await open(SELLER, 'seller/customer/index', { customerId: SHOPPER })
   expect(textsOf(customer, '.order .muted')).toEqual(['1 件 · 已退款'])
-  expect(textsOf(customer, '.sentence').some((s) => s.startsWith('价值'))).toBe(false)
+  expect(textOf(customer, '.purchases')).toBe('暂无有效订单（未付款、已取消和已退款的不算）')
+  expect(textsOf(customer, '.sentence')).toEqual(['暂无有效订单（未付款、已取消和已退款的不算），暂时无法估算价值', '还没有带来新顾客'])
 
   const funnel = await open(SELLER, 'seller/funnel/index')
   expect(textOf(funnel, '.step-opens .step-value')).toBe('1')

@@ -136,7 +136,23 @@ describe('one customer', () => {
   })
 
   test('before a first purchase the page says there is no value yet', () => {
-    expect(toDetailView({ ...detail, freshScore: null, explanation: null, referred: [] }).sentences).toEqual(['还没有下单，暂时无法估算价值', '还没有带来新顾客'])
+    const before = toDetailView({ ...detail, customer: { ...detail.customer, paidOrders: 0, spendFen: 0 }, freshScore: null, explanation: null, orders: [], referred: [] })
+    expect(before.sentences).toEqual(['还没有下单，暂时无法估算价值', '还没有带来新顾客'])
+    expect(before.purchasesText).toBe('还没有下单')
+  })
+
+  test('after a full refund the order is listed as refunded, and the page does not say the customer never ordered', () => {
+    const refunded = toDetailView({
+      ...detail,
+      customer: { ...detail.customer, paidOrders: 0, spendFen: 0, clvFen: null },
+      freshScore: null,
+      explanation: null,
+      orders: [{ ...detail.orders[0], status: 'refunded' }],
+      referred: [],
+    })
+    expect(refunded.purchasesText).toBe('暂无有效订单（未付款、已取消和已退款的不算）')
+    expect(refunded.sentences).toEqual(['暂无有效订单（未付款、已取消和已退款的不算），暂时无法估算价值', '还没有带来新顾客'])
+    expect(refunded.orders.map((o) => o.statusText)).toEqual(['已退款'])
   })
 })
 
