@@ -286,6 +286,15 @@ describe('share', () => {
     }
   })
 
+  test('a product taken off sale: the seller gets the not-found state, nothing to share and no share recorded', async () => {
+    const before = await linSharesToday()
+    const page = await openShare('o-demo-seller-lin', { productId: 'p-retired' })
+    expect(page.instance.data.status).toBe('error')
+    expect(textOf(page, '.error-message')).toBe('内容不存在或已下架')
+    expect(page.querySelector('.share-button')).toBeUndefined()
+    expect(await linSharesToday()).toEqual(before)
+  })
+
   test('someone who is not a seller yet still gets a card with their own code (anyone may forward)', async () => {
     const page = await openShare('o-demo-customer-tian')
     expect(page.instance.data.status).toBe('ready')

@@ -50,7 +50,8 @@ Page<ShareView, ShareMethods>({
   async load() {
     try {
       const productId = this.productId || undefined
-      const product = productId ? await productDetail(productId).catch((err) => (isApiError(err) && err.code === 'NOT_FOUND' ? undefined : Promise.reject(err))) : undefined
+      // a visitor still sees the store when the product is gone; the seller gets the not-found state (nothing to share)
+      const product = productId ? await productDetail(productId).catch((err) => (this.data.visitor && isApiError(err) && err.code === 'NOT_FOUND' ? undefined : Promise.reject(err))) : undefined
       if (this.data.visitor) {
         const [productImage] = await displayUrls([product?.images[0]])
         this.setData({ status: 'ready', title: '小店', productImage, ...productLine(product) })
