@@ -1,13 +1,15 @@
 /**
  * The whole story through the pages, on one local cloud running the real functions: the owner
- * fits the store's value model on the settings page (as the nightly refit would); a fresh
- * seller applies on Me and the owner approves on owner/sellers; the seller shares a product from
- * seller/share; a fresh shopper opens that card (the app's launch capture), buys it now, chooses an
- * address, pays through the simulated WeChat Pay and sees 支付成功 only after the callback; the
- * seller sees the shopper, the order, the open and the pending commission; the owner ships; the
- * shopper confirms receipt, asks for a refund, the owner approves, WeChat Pay notifies; the
- * shopper sees 已退款 and the seller's numbers are reversed. Identity switches with
- * setTransportTarget as each person acts; the database is checked through the API where it matters.
+ * fits the store's value model on the settings page (as the nightly refit would); a fresh seller
+ * applies on Me and the owner approves on owner/sellers; the seller shares a product from
+ * seller/share into a group; a fresh shopper opens that card (the app's launch capture: 1044 with a
+ * shareTicket and the group's cloudID), buys it now, chooses an address, pays through the
+ * simulated WeChat Pay and sees 支付成功 only after the callback; the seller sees the shopper
+ * scored, the order, the open and the pending commission; the owner ships; the shopper confirms
+ * receipt, asks for a refund, the owner approves, WeChat Pay notifies; the shopper sees 已退款
+ * and the seller's numbers are reversed. Identity switches with setTransportTarget as each person
+ * acts; the database is checked through the API where it matters. Each step builds on the one
+ * before (jest runs them in order), so a broken step fails the rest.
  */
 import './helpers/wx-harness'
 import http from 'node:http'
@@ -15,7 +17,7 @@ import simulate from 'miniprogram-simulate'
 import { dialogs } from './helpers/wx-harness'
 import { loadPage, tap as tapNode, textOf, textsOf, type LoadedPage } from './helpers/page-shim'
 import { startLocalCloudProcess, type LocalCloudProcess } from './helpers/local-cloud-process'
-import { dataAs } from './helpers/cloud-http'
+import { dataAs, issueGroupCloudId } from './helpers/cloud-http'
 import { waitFor } from './helpers/wait'
 import { setTransportTarget } from '../../miniprogram/services/transport'
 import { PENDING_OPEN_KEY } from '../../miniprogram/launch/record-share-open'
@@ -27,6 +29,8 @@ const SELLER = 'o-journey-seller'
 const SELLER_NAME = '旅程小店'
 const SHOPPER = 'o-journey-shopper'
 const NICKNAME = '旅程茶友'
+/** The group the seller shares the card in (WeChat's opengid, resolved from the launch's cloudID). */
+const GROUP = 'G-journey-tea-lovers'
 const PRODUCT = 'p-pu-erh' // one SKU, ¥129.00, free shipping from ¥99
 /** What the shopper picks in wx.chooseAddress. */
 const ADDRESS = { userName: '赵六', telNumber: '13912345678', provinceName: '浙江省', cityName: '杭州市', countyName: '西湖区', detailInfo: '龙井路88号', postalCode: '310000', nationalCode: '330106', errMsg: 'chooseAddress:ok' }
@@ -189,14 +193,19 @@ test('1. a fresh seller applies on Me, the owner approves on owner/sellers, the 
   story.sellerId = mine!.sellerId
 })
 
-test('2. a fresh shopper opens the card: the launch records the open, buy now, address, submit, pay; 支付成功 only after the callback', async () => {
+test('2. a fresh shopper opens the card in the group: the launch records the open, buy now, address, submit, pay; 支付成功 only after the callback', async () => {
   expect(story.cardPath).not.toBe('')
   wx.clearStorageSync()
   setTransportTarget({ openid: SHOPPER })
   const [pathname, search] = story.cardPath.slice(1).split('?')
   const query = Object.fromEntries(new URLSearchParams(search))
 
-  // WeChat launches the app from the chat card
+  // WeChat launches the app from the card the seller shared in a group: a shareTicket, and a
+  // cloudID for the group that only the platform can resolve
+  const cloudID = await issueGroupCloudId(cloud.url, GROUP)
+  const harnessWx = wx as unknown as Record<string, unknown>
+  const getGroupEnterInfo = harnessWx.getGroupEnterInfo
+  harnessWx.getGroupEnterInfo = (options: { success(res: { cloudID: string; errMsg: string }): void }) => options.success({ cloudID, errMsg: 'getGroupEnterInfo:ok' })
   let app: { onLaunch(o: object): void; onShow(o: object): void } | undefined
   const globals = globalThis as unknown as { App?: (o: typeof app) => void }
   globals.App = (options) => (app = options)
@@ -205,7 +214,7 @@ test('2. a fresh shopper opens the card: the launch records the open, buy now, a
   } finally {
     delete globals.App
   }
-  const launch = { scene: 1007, query, path: pathname }
+  const launch = { scene: 1044, query, path: pathname, shareTicket: 'journey-ticket' }
   app!.onLaunch(launch)
   app!.onShow(launch) // the cold start's onShow repeats the launch: still one open (the funnel says 1 below)
 
@@ -214,8 +223,9 @@ test('2. a fresh shopper opens the card: the launch records the open, buy now, a
   expect(textOf(product, '.product-name')).toBe('云南普洱熟茶饼 357g')
   expect(textOf(product, '.product-price')).toBe('¥129.00')
   await waitFor(() => !wx.getStorageSync(PENDING_OPEN_KEY), 'the open recorded')
+  harnessWx.getGroupEnterInfo = getGroupEnterInfo
   const { binding } = await dataAs(cloud.url, SHOPPER, 'referral', 'myBinding', {})
-  expect(binding).toMatchObject({ sellerId: story.sellerId, source: { code: story.shortCode, scene: 1007 } })
+  expect(binding).toMatchObject({ sellerId: story.sellerId, source: { code: story.shortCode, scene: 1044, groupId: GROUP } })
 
   const navigateTo = jest.spyOn(wx, 'navigateTo')
   await tap(product, '.buy-now')
@@ -283,7 +293,7 @@ test('3. the seller sees the shopper in My customers and on the customer page, t
   expect(toCustomer).toEqual({ route: '/seller/customer/index', query: { customerId: SHOPPER } })
   const customer = await open(SELLER, toCustomer.route.slice(1), toCustomer.query)
   expect(textOf(customer, '.name')).toBe(`${NICKNAME}新客户`)
-  expect(textOf(customer, '.bound')).toMatch(/^\d{4}年\d{1,2}月\d{1,2}日 通过好友分享的卡片成为你的客户$/)
+  expect(textOf(customer, '.bound')).toMatch(/^\d{4}年\d{1,2}月\d{1,2}日 通过群里分享的卡片成为你的客户$/)
   const sentences = textsOf(customer, '.sentence')
   expect(sentences).toContain(textOf(customers, '.customer-value'))
   expect(sentences.some((s) => /未来 3 个月.*再次购买/.test(s))).toBe(true)
@@ -297,7 +307,10 @@ test('3. the seller sees the shopper in My customers and on the customer page, t
   expect(textOf(funnel, '.step-bound .step-value')).toBe('1')
   expect(textOf(funnel, '.step-orders .step-value')).toBe('1')
   expect(textOf(funnel, '.step-revenue .step-value')).toBe('¥129.00')
-  expect(textOf(funnel, '.scene-chat .scene-count')).toBe('1')
+  expect(textOf(funnel, '.scene-group .scene-count')).toBe('1')
+  expect(textOf(funnel, '.scene-chat .scene-count')).toBe('0')
+  expect(textsOf(funnel, '.group-name')).toEqual(['群 1']) // WeChat gives no group names
+  expect(textsOf(funnel, '.group-sales')).toEqual(['成交 1 单 · ¥129.00'])
   expect(textsOf(funnel, '.product-name')).toEqual(['云南普洱熟茶饼 357g'])
 
   const commissions = await open(SELLER, 'seller/commissions/index')
