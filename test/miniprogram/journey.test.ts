@@ -364,6 +364,7 @@ test('5. a refund: asked on the order detail, approved on owner/refunds, notifie
   await waitFor(() => data(detail).orderStatus === 'refund_requested' && !data(detail).busy, 'refund requested')
   expect(textOf(detail, '.status-text')).toBe('退款中')
   expect(textOf(detail, '.refund-amount')).toBe('¥129.00')
+  ;(detail.instance as unknown as { onUnload?(): void }).onUnload?.()
 
   const refunds = await open(OWNER, 'owner/refunds/index')
   await scrollUntil(refunds, (c) => c.orderId === story.orderId)
@@ -375,8 +376,6 @@ test('5. a refund: asked on the order detail, approved on owner/refunds, notifie
   await waitFor(() => card()?.stateText === '已退款', 'refunded on WeChat Pay\'s notification', 30_000)
   ;(refunds.instance as unknown as { onUnload?(): void }).onUnload?.()
   expect(await orderAs(SHOPPER)).toMatchObject({ status: 'refunded', refundedFen: 12900 })
-
-  ;(detail.instance as unknown as { onUnload?(): void }).onUnload?.()
 
   // the shopper comes back to the order through My orders' 退款 tab
   const list = await open(SHOPPER, 'pages/orders/index', { status: 'refund' })
