@@ -200,6 +200,9 @@ export function toOrderLine(order: CustomerOrderRow): OrderLine {
   }
 }
 
+/** A customer whose orders are all unpaid, cancelled or refunded in full (what a refund leaves). */
+const NO_VALID_ORDER = '暂无有效订单（未付款、已取消和已退款的不算）'
+
 export function toDetailView(detail: CustomerDetailResponse): CustomerDetailView {
   const { customer, freshScore, explanation } = detail
   const name = displayName(customer.nickname)
@@ -211,7 +214,8 @@ export function toDetailView(detail: CustomerDetailResponse): CustomerDetailView
     if (value) sentences.push(value)
     if (typeof freshScore.expectedSpendFen === 'number') sentences.push(`每次下单预计消费${formatApproxYuan(freshScore.expectedSpendFen)}`)
   } else {
-    sentences.push('还没有下单，暂时无法估算价值')
+    // orders listed but none counts (unpaid, cancelled or refunded in full): not "never ordered"
+    sentences.push(`${detail.orders.length > 0 ? NO_VALID_ORDER : '还没有下单'}，暂时无法估算价值`)
   }
   sentences.push(referredSentence(detail.referred.length))
   return {
@@ -222,7 +226,7 @@ export function toDetailView(detail: CustomerDetailResponse): CustomerDetailView
     segmentLabel: freshScore?.segmentLabel ?? customer.segmentLabel ?? '',
     sentences,
     segmentRule: explanation?.segmentRule ?? '',
-    purchasesText: purchasesText(customer.paidOrders, customer.spendFen),
+    purchasesText: customer.paidOrders === 0 && detail.orders.length > 0 ? NO_VALID_ORDER : purchasesText(customer.paidOrders, customer.spendFen),
     boundText: boundSentence(customer.boundAt, customer.bindingSource),
     orders: detail.orders.map(toOrderLine),
     referred: detail.referred.map((r) => ({

@@ -148,7 +148,7 @@ describe('Me', () => {
 
 describe('share', () => {
   interface SharePage {
-    onShareAppMessage(): { title: string; path: string; imageUrl?: string }
+    onShareAppMessage(): { title: string; path: string; imageUrl?: string; promise?: Promise<{ title: string; path: string; imageUrl?: string }> }
     onShareTimeline(): { title: string; query: string }
     onSavePoster(): Promise<void>
   }
@@ -160,16 +160,27 @@ describe('share', () => {
     return page
   }
 
+  /** Lin's shares made today (the funnel's count, by channel). */
+  async function linSharesToday() {
+    const { funnel } = await dataAs(cloud.url, 'o-demo-seller-lin', 'referral', 'funnel', {})
+    return funnel.total.sharesByChannel
+  }
+
   test('the seller\'s card carries their code; the share menu allows group tickets and Moments', async () => {
+    const before = await linSharesToday()
     const showShareMenu = jest.spyOn(wx, 'showShareMenu')
     const page = await openShare('o-demo-seller-lin')
     expect(showShareMenu).toHaveBeenCalledWith(expect.objectContaining({ withShareTicket: true, menus: ['shareAppMessage', 'shareTimeline'] }))
     showShareMenu.mockRestore()
 
     expect(textOf(page, '.share-code')).toContain('Lin8shop')
-    expect(page.instance.data.codeImage).toMatch(/^http:\/\/127\.0\.0\.1:\d+\//) // the poster's code, drawn by posterCode
+    expect(page.instance.data.codeImage).toBe('') // the poster's code is asked for when a poster is made
+    expect(await linSharesToday()).toEqual(before) // looking at the page shares nothing
     const share = page.instance as unknown as SharePage
-    expect(share.onShareAppMessage()).toMatchObject({ path: '/pages/home/index?ref=Lin8shop' })
+    const card = share.onShareAppMessage()
+    expect(card).toMatchObject({ path: '/pages/home/index?ref=Lin8shop' })
+    expect(await card.promise).toMatchObject({ path: '/pages/home/index?ref=Lin8shop' }) // the function's card, which records the share
+    expect(await linSharesToday()).toEqual({ ...before, card: before.card + 1 })
     expect(share.onShareTimeline()).toEqual({ title: page.instance.data.title, query: 'ref=Lin8shop' })
   })
 
@@ -178,7 +189,9 @@ describe('share', () => {
     expect(textOf(page, '.share-title')).toBe('明前龙井')
     expect(textOf(page, '.share-price')).toBe('¥168.00')
     const share = page.instance as unknown as SharePage
-    expect(share.onShareAppMessage()).toMatchObject({ title: '明前龙井', path: '/pages/product/detail/index?id=p-longjing&ref=Lin8shop' })
+    const card = share.onShareAppMessage()
+    expect(card).toMatchObject({ title: '明前龙井', path: '/pages/product/detail/index?id=p-longjing&ref=Lin8shop' })
+    expect(await card.promise).toMatchObject({ title: '明前龙井', path: '/pages/product/detail/index?id=p-longjing&ref=Lin8shop' })
     expect(share.onShareTimeline().query).toBe('ref=Lin8shop&id=p-longjing')
   })
 
@@ -255,8 +268,11 @@ describe('share', () => {
     const originals = Object.fromEntries(Object.keys(stubs).map((k) => [k, harnessWx[k]]))
     Object.assign(harnessWx, stubs)
     try {
+      const before = await linSharesToday()
       const page = await openShare('o-demo-seller-lin', { productId: 'p-soap' })
+      expect(await linSharesToday()).toEqual(before)
       await (page.instance as unknown as SharePage).onSavePoster()
+      expect(await linSharesToday()).toEqual({ ...before, code: before.code + 1 }) // the poster's code, asked for once it is made
 
       expect(calls).toEqual(['privacy', 'authorize scope.writePhotosAlbum', 'export poster', 'save wxfile://poster.png'])
       const texts = drawn.filter(([op]) => op === 'fillText').map(([, text]) => text)
@@ -268,6 +284,15 @@ describe('share', () => {
     } finally {
       Object.assign(harnessWx, originals)
     }
+  })
+
+  test('a product taken off sale: the seller gets the not-found state, nothing to share and no share recorded', async () => {
+    const before = await linSharesToday()
+    const page = await openShare('o-demo-seller-lin', { productId: 'p-retired' })
+    expect(page.instance.data.status).toBe('error')
+    expect(textOf(page, '.error-message')).toBe('内容不存在或已下架')
+    expect(page.querySelector('.share-button')).toBeUndefined()
+    expect(await linSharesToday()).toEqual(before)
   })
 
   test('someone who is not a seller yet still gets a card with their own code (anyone may forward)', async () => {

@@ -1,7 +1,7 @@
 /** The pure mappers behind the Me, customers and share pages, and the one error mapping. */
 import { appendPage, boundSentence, repurchaseSentence, referredSentence, toCustomerCard, toDetailView, toListView, valueText } from '../../miniprogram/customer-list/customer-view'
 import { avatarCloudPath, cleanNickname, cleanPhone, toMeView } from '../../miniprogram/pages/me/me-view'
-import { posterLayout, timelineQuery } from '../../miniprogram/seller/share/share-view'
+import { cardPath, posterLayout, timelineQuery } from '../../miniprogram/seller/share/share-view'
 import { ApiError } from '../../miniprogram/services/transport'
 import { errorMessage } from '../../miniprogram/utils/errors'
 import { formatDay } from '../../miniprogram/utils/dates'
@@ -136,7 +136,23 @@ describe('one customer', () => {
   })
 
   test('before a first purchase the page says there is no value yet', () => {
-    expect(toDetailView({ ...detail, freshScore: null, explanation: null, referred: [] }).sentences).toEqual(['还没有下单，暂时无法估算价值', '还没有带来新顾客'])
+    const before = toDetailView({ ...detail, customer: { ...detail.customer, paidOrders: 0, spendFen: 0 }, freshScore: null, explanation: null, orders: [], referred: [] })
+    expect(before.sentences).toEqual(['还没有下单，暂时无法估算价值', '还没有带来新顾客'])
+    expect(before.purchasesText).toBe('还没有下单')
+  })
+
+  test('after a full refund the order is listed as refunded, and the page does not say the customer never ordered', () => {
+    const refunded = toDetailView({
+      ...detail,
+      customer: { ...detail.customer, paidOrders: 0, spendFen: 0, clvFen: null },
+      freshScore: null,
+      explanation: null,
+      orders: [{ ...detail.orders[0], status: 'refunded' }],
+      referred: [],
+    })
+    expect(refunded.purchasesText).toBe('暂无有效订单（未付款、已取消和已退款的不算）')
+    expect(refunded.sentences).toEqual(['暂无有效订单（未付款、已取消和已退款的不算），暂时无法估算价值', '还没有带来新顾客'])
+    expect(refunded.orders.map((o) => o.statusText)).toEqual(['已退款'])
   })
 })
 
@@ -171,6 +187,11 @@ describe('share', () => {
   test('the Moments query carries only the code and product', () => {
     expect(timelineQuery('Lin8shop')).toBe('ref=Lin8shop')
     expect(timelineQuery('Lin8shop', 'p-1')).toBe('ref=Lin8shop&id=p-1')
+  })
+
+  test('the chat card\'s path before the function answers: home or the product page, with the code', () => {
+    expect(cardPath('Lin8shop')).toBe('/pages/home/index?ref=Lin8shop')
+    expect(cardPath('Lin8shop', 'p-1')).toBe('/pages/product/detail/index?id=p-1&ref=Lin8shop')
   })
 
   test('the poster keeps everything inside its width and the code below the text', () => {

@@ -1,16 +1,16 @@
 import { productDetail } from '../../services/catalog'
-import { getPosterCode, getShareCard, type ShareCard } from '../../services/referral'
+import { getMyBinding, getPosterCode, getShareCard } from '../../services/referral'
 import { displayUrls, isApiError } from '../../services/transport'
 import { errorMessage, toastError } from '../../utils/errors'
 import { authorizeAlbum } from '../../utils/privacy'
-import { LOADING_SHARE, posterLayout, productLine, timelineQuery, type ShareView } from './share-view'
+import { cardPath, LOADING_SHARE, posterLayout, productLine, timelineQuery, type ShareView } from './share-view'
 
 interface ShareMethods {
   productId: string
   /** The sharer's code when someone else's Moments share opened this page (kept when they share it on). */
   visitorRef: string
-  card: ShareCard | null
   load(): Promise<void>
+  posterCodeImage(): Promise<string>
   onRetry(): Promise<void>
   onDrawPoster(): Promise<void>
   onSavePoster(): Promise<void>
@@ -31,7 +31,6 @@ Page<ShareView, ShareMethods>({
   data: { ...LOADING_SHARE },
   productId: '',
   visitorRef: '',
-  card: null,
   canvas: null,
 
   onLoad(query: Record<string, string | undefined>) {
@@ -51,29 +50,38 @@ Page<ShareView, ShareMethods>({
   async load() {
     try {
       const productId = this.productId || undefined
-      const product = productId ? await productDetail(productId).catch((err) => (isApiError(err) && err.code === 'NOT_FOUND' ? undefined : Promise.reject(err))) : undefined
+      // a visitor still sees the store when the product is gone; the seller gets the not-found state (nothing to share)
+      const product = productId ? await productDetail(productId).catch((err) => (this.data.visitor && isApiError(err) && err.code === 'NOT_FOUND' ? undefined : Promise.reject(err))) : undefined
       if (this.data.visitor) {
         const [productImage] = await displayUrls([product?.images[0]])
         this.setData({ status: 'ready', title: '小店', productImage, ...productLine(product) })
         return
       }
-      const [card, code] = await Promise.all([getShareCard(productId), getPosterCode(productId)])
-      this.card = card
-      const [productImage, codeImage] = await displayUrls([card.imageUrl ?? product?.images[0], code.fileID])
-      this.setData({ status: 'ready', title: card.title, shortCode: card.shortCode, productImage, codeImage, ...productLine(product) })
+      // a visit records no share: the card is asked for when sharing, the poster's code when the poster is made
+      // (only someone without a code yet gets one through a card now)
+      const shortCode = (await getMyBinding()).shortCode ?? (await getShareCard(productId)).shortCode
+      const [productImage] = await displayUrls([product?.images[0]])
+      this.setData({ status: 'ready', title: product?.name ?? '小店', shortCode, productImage, ...productLine(product) })
     } catch (err) {
       this.setData({ status: 'error', errorMessage: errorMessage(err) })
     }
   },
 
+  /** A card with the code known now; WeChat then waits (up to 3 s) for the card `referral.shareCard` makes, which records the share. */
   onShareAppMessage() {
-    const card = this.card
-    if (!card) return { title: '小店', path: '/pages/home/index' }
-    return { title: card.title, path: card.path, imageUrl: this.data.productImage || undefined }
+    const code = this.data.visitor ? '' : this.data.shortCode
+    if (!code) return { title: '小店', path: '/pages/home/index' }
+    const productId = this.productId || undefined
+    const imageUrl = this.data.productImage || undefined
+    const now = { title: this.data.productName || this.data.title, path: cardPath(code, productId), imageUrl }
+    const promise = getShareCard(productId)
+      .then((card) => ({ title: card.title, path: card.path, imageUrl }))
+      .catch(() => now) // the call failed: the card as it stands
+    return { ...now, promise }
   },
 
   onShareTimeline() {
-    const code = this.card?.shortCode ?? this.visitorRef
+    const code = (this.data.visitor ? '' : this.data.shortCode) || this.visitorRef
     return { title: this.data.productName || this.data.title, query: code ? timelineQuery(code, this.productId || undefined) : '' }
   },
 
@@ -93,7 +101,17 @@ Page<ShareView, ShareMethods>({
     }
   },
 
-  drawPoster() {
+  /** The poster's mini program code, asked for (and so recorded as a share) once, when a poster is first made. */
+  async posterCodeImage() {
+    if (this.data.codeImage) return this.data.codeImage
+    const code = await getPosterCode(this.productId || undefined)
+    const [codeImage] = await displayUrls([code.fileID])
+    this.setData({ codeImage })
+    return codeImage
+  },
+
+  async drawPoster() {
+    const codeImage = await this.posterCodeImage()
     return new Promise<WechatMiniprogram.Canvas>((resolve, reject) => {
       wx.createSelectorQuery()
         .select('#poster')
@@ -119,7 +137,7 @@ Page<ShareView, ShareMethods>({
               ctx.fillStyle = t.color
               ctx.fillText(t.text, t.x, t.y)
             }
-            const code = await loadImage(canvas, this.data.codeImage)
+            const code = await loadImage(canvas, codeImage)
             ctx.drawImage(code, layout.code.x, layout.code.y, layout.code.size, layout.code.size)
             this.canvas = canvas
             resolve(canvas)

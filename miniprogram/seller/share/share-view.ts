@@ -36,6 +36,11 @@ export function productLine(product: ProductSummary | undefined): { productName:
   return product ? { productName: product.name, priceText: formatFen(product.fromPriceFen) } : { productName: '', priceText: '' }
 }
 
+/** The chat card's path before `referral.shareCard` answers (the same the function gives): the product page or home, with the code. */
+export function cardPath(shortCode: string, productId?: string): string {
+  return productId ? `/pages/product/detail/index?id=${encodeURIComponent(productId)}&ref=${encodeURIComponent(shortCode)}` : `/pages/home/index?ref=${encodeURIComponent(shortCode)}`
+}
+
 /** The Moments share's query: the sharer's code (and product), nothing else; Moments opens this page in single-page mode. */
 export function timelineQuery(shortCode: string, productId?: string): string {
   return productId ? `ref=${encodeURIComponent(shortCode)}&id=${encodeURIComponent(productId)}` : `ref=${encodeURIComponent(shortCode)}`
