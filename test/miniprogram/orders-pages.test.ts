@@ -298,15 +298,28 @@ describe('order detail', () => {
     expect(await available('p-jujube', 'p-jujube')).toBe(before)
   })
 
+  test('back on the page after it was hidden, the order is read again: the owner shipped it meanwhile', async () => {
+    const buyer = 'o-orders-hidden'
+    const orderId = await buyAndPay(cloud.url, buyer, 'p-soap')
+    const page = await openDetail(buyer, orderId)
+    expect(textOf(page, '.status-text')).toBe('待发货')
+    const instance = page.instance as unknown as { onHide(): void; onShow(): Promise<void> | void }
+    instance.onHide()
+    await ship(orderId)
+    await instance.onShow()
+    await waitFor(() => textOf(page, '.status-text') === '待收货', 'read again on return')
+    expect(actionTexts(page)).toContain('确认收货')
+  })
+
   test('when the countdown runs out the pay button goes, the order is read again and the page stops counting', async () => {
     const buyer = 'o-orders-expiry'
     const orderId = await createUnpaid(buyer)
     const page = await openDetail(buyer, orderId)
-    const instance = page.instance as unknown as { timer: number | null; tick(): void; onHide(): void; onShow(): void }
+    const instance = page.instance as unknown as { timer: number | null; tick(): void; onHide(): void; onShow(): Promise<void> | void }
     expect(instance.timer).not.toBeNull()
     instance.onHide()
     expect(instance.timer).toBeNull()
-    instance.onShow()
+    await instance.onShow()
     expect(instance.timer).not.toBeNull()
 
     const { expiresAt } = await afterSale(buyer, orderId)

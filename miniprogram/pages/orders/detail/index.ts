@@ -33,7 +33,7 @@ interface DetailMethods {
   shown: Shown | null
   /** The countdown's interval while an unpaid order is shown. */
   timer: number | null
-  /** The shopper left to pay: the order is re-read on return. */
+  /** The page was hidden (the shopper left to pay, another page, the background): the order is re-read on return, since the owner or WeChat Pay may have moved it meanwhile. */
   away: boolean
   load(): Promise<void>
   render(): void
@@ -74,10 +74,11 @@ Page<OrderDetailView, DetailMethods>({
       this.away = false
       return this.load()
     }
-    this.render() // back from the background: the countdown resumes where the clock is now
+    this.render()
   },
 
   onHide() {
+    this.away = true
     this.stopTimer()
   },
 
