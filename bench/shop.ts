@@ -39,10 +39,11 @@ async function main(): Promise<void> {
   try {
     const db = tcb.init({ env: cloud.envId, secretId: 'local', secretKey: 'local', serviceUrl: `${cloud.url}/admin`, timeout: 60_000 }).database()
     const productIds = Array.from({ length: PRODUCTS }, (_, i) => `p-bench-${i}`)
-    // products without specs: one SKU each, with the product's id, which holds the stock
+    // products without specs: one SKU each, with the product's id, which holds the stock (and, as the
+    // catalogue's admin actions write them, the product's name, cover and on-sale flag)
     for (const id of productIds) {
       await db.collection('products').doc(id).set({ name: `bench tea ${id}`, categoryId: 'cat-bench', images: [], specNames: [], onSale: true, sort: 1, minPriceFen: 2990, maxPriceFen: 2990 })
-      await db.collection('skus').doc(id).set({ productId: id, specValues: [], spec: '', priceFen: 2990, stock: PURCHASES * 10, reserved: 0, sold: 0, holds: [], onSale: true, sort: 0 })
+      await db.collection('skus').doc(id).set({ productId: id, specValues: [], spec: '', priceFen: 2990, stock: PURCHASES * 10, reserved: 0, sold: 0, holds: [], onSale: true, sort: 0, productName: `bench tea ${id}`, productCover: '', productOnSale: true })
     }
     await db.collection('sellers').doc(SELLER_ID).set({ openid: SELLER_OPENID, shortCode: 'bench', status: 'active', name: 'bench seller' })
     // half the buyers bound to the seller, so the attribution is part of the path

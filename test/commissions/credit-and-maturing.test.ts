@@ -1,6 +1,6 @@
 /** The credit in the paid transition (once per order, whatever WeChat replays) and the maturing timer (once, however often it runs). */
 import { startTestCloud, type TestCloud } from '../helpers/local-cloud'
-import { ordersAs, requestId } from '../orders/helpers'
+import { attributionOf, ordersAs, requestId } from '../orders/helpers'
 import { configureOwner, DAY, openShare } from '../referral/helpers'
 import { commissionsAs, completeOrder, entryOf, expectLedgerConsistent, paidOrder, runTimer, sellerAccount, sellerWithBuyer, setTerms } from './helpers'
 
@@ -49,7 +49,7 @@ describe('the credit in the paid transition', () => {
     expect(await entryOf(t, order._id)).toMatchObject({ amountFen: 1377, status: 'pending' })
     expect((await t.db.collection('commissions').where({ orderId: order._id }).count()).total).toBe(1)
     expect(await sellerAccount(t, seller.sellerId)).toMatchObject({ creditedFen: 1377, pendingFen: 1377 })
-    expect((await t.db.collection('sellers').doc(seller.sellerId).get()).data[0]).toMatchObject({ attributedOrders: 1 })
+    expect(await attributionOf(t, seller.sellerId)).toEqual({ orders: 1, revenue: order.totalFen })
   })
 
   test('parallel purchases by many buyers of one seller each credit once, and the counters add up', async () => {
@@ -70,7 +70,7 @@ describe('the credit in the paid transition', () => {
     const { seller, buyer } = await sellerWithBuyer(t, 'norate')
     const order = await paidOrder(t, buyer, [{ skuId: 'p-walnut', quantity: 1 }])
     expect(await entryOf(t, order._id)).toBeUndefined()
-    expect((await t.db.collection('sellers').doc(seller.sellerId).get()).data[0]).toMatchObject({ attributedOrders: 1, attributedRevenueFen: order.totalFen })
+    expect(await attributionOf(t, seller.sellerId)).toEqual({ orders: 1, revenue: order.totalFen })
     expect(await sellerAccount(t, seller.sellerId)).toMatchObject({ creditedFen: 0 })
   })
 })
