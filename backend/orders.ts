@@ -108,11 +108,13 @@ export function productFieldsOfSkus(product: { name: string; images?: readonly s
 }
 
 /**
- * reserveStock for checkout, answering the SKU as the reservation left it (one round trip: the
- * conditional update returns the document, with the price and the product's name, cover and
- * on-sale flag copied onto it), or null when nothing was reserved: the SKU or its product is
- * missing or off sale, or too little is left (the caller reads why), or the SKU predates the copied
- * product fields (the caller backfills them with backfillSkuProductFields and tries again).
+ * Reserves `quantity` of a SKU on sale (of a product on sale) for an order: stock moves to
+ * reserved only if enough is left, and the same single-document update records the order's hold,
+ * so the reservation always knows whom it belongs to (atomic, no transaction). Answers the SKU as
+ * the reservation left it (one round trip: `updateAndReturn`, with the price and the product's
+ * name, cover and on-sale flag copied onto the SKU), or null when nothing was reserved: the SKU
+ * or its product is missing or off sale, or too little is left (the caller reads why), or the SKU
+ * predates the copied product fields (the caller backfills them with backfillSkuProductFields).
  */
 export async function reserveStockAndRead(db: Db, skuId: string, quantity: number, hold: Omit<StockHold, 'quantity'>): Promise<SkuDoc | null> {
   const _ = db.command
@@ -133,21 +135,7 @@ export async function backfillSkuProductFields(db: Db, productId: string): Promi
 }
 
 /**
- * Reserves `quantity` of a SKU on sale for an order: stock moves to reserved only if enough is
- * left, and the same single-document update records the order's hold, so the reservation
- * always knows whom it belongs to (atomic, no transaction).
- */
-export async function reserveStock(db: Db, skuId: string, quantity: number, hold: Omit<StockHold, 'quantity'>): Promise<boolean> {
-  const _ = db.command
-  const { updated } = await db
-    .collection('skus')
-    .where({ _id: skuId, onSale: true, stock: _.gte(quantity) })
-    .update({ stock: _.inc(-quantity), reserved: _.inc(quantity), holds: _.push({ ...hold, quantity } satisfies StockHold) })
-  return updated === 1
-}
-
-/**
- * The inverse of reserveStock: the order's hold goes back to stock, conditional on the hold
+ * The inverse of reserveStockAndRead: the order's hold goes back to stock, conditional on the hold
  * still being there, so a retry, a concurrent release or a recovery sweep releases it once.
  */
 export async function releaseStock(db: Db, skuId: string, quantity: number, holdId: string): Promise<boolean> {
