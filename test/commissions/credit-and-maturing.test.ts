@@ -33,6 +33,8 @@ describe('the credit in the paid transition', () => {
     // 4590 x 333 / 10000 = 152.847 -> 152
     expect(await entryOf(t, order._id)).toMatchObject({ sellerId: seller.sellerId, orderId: order._id, status: 'pending', baseFen: 4590, rateBps: 333, amountFen: 152, coolingOffDays: 3, reversedFen: 0, refunds: [] })
     expect(await sellerAccount(t, seller.sellerId)).toEqual({ creditedFen: 152, pendingFen: 152, balanceFen: 0, requestedFen: 0, withdrawnFen: 0, reversedFen: 0 })
+    // the hot seller document is not written by the payment: the pending entry counts by itself
+    expect((await t.db.collection('sellers').doc(seller.sellerId).get()).data[0]).not.toHaveProperty('commission')
     // a rate changed after the sale does not change its entry
     await setTerms(t, { rateBps: 2000, coolingOffDays: 3 })
     expect((await entryOf(t, order._id)).rateBps).toBe(333)
