@@ -192,17 +192,30 @@ const PENDING_PAGE = 1000
 /**
  * The seller's account as they see it: the counters stored on the seller document plus their
  * pending entries (credited, kept as pending, reversed), read through the index
- * `sellerId, status, creditedAt` (pending entries are the orders of the last weeks).
+ * `sellerId, status, creditedAt` (pending entries are the orders of the last weeks). An entry
+ * leaves `pending` only in a transaction that also moves the stored counters, so when the stored
+ * counters read after the entries equal those read before, no entry moved in between and the sum
+ * counts each entry once; otherwise it reads again.
  */
 export async function sellerAccount(seller: SellerWithAccount): Promise<CommissionAccount> {
-  let account = accountFrom(seller[ACCOUNT_PATH])
-  for (let skip = 0; ; skip += PENDING_PAGE) {
-    const { data } = await db().collection(COMMISSIONS).where({ sellerId: seller._id, status: 'pending' }).orderBy('creditedAt', 'desc').skip(skip).limit(PENDING_PAGE).field({ amountFen: true, reversedFen: true }).get()
-    const rows = data as Array<Pick<CommissionDoc, 'amountFen' | 'reversedFen'>>
-    for (const e of rows) account = applyMoves(account, accountMoves.credit(e.amountFen), accountMoves.reverse(e.reversedFen ?? 0, 'pending'))
-    if (rows.length < PENDING_PAGE) return account
+  const storedCounters = async () => accountFrom(docOf<SellerWithAccount>(await db().collection('sellers').doc(seller._id).field({ [ACCOUNT_PATH]: true }).get())?.[ACCOUNT_PATH])
+  let before = accountFrom(seller[ACCOUNT_PATH])
+  for (let attempt = 1; ; attempt++) {
+    let account = before
+    for (let skip = 0; ; skip += PENDING_PAGE) {
+      const { data } = await db().collection(COMMISSIONS).where({ sellerId: seller._id, status: 'pending' }).orderBy('creditedAt', 'desc').skip(skip).limit(PENDING_PAGE).field({ amountFen: true, reversedFen: true }).get()
+      const rows = data as Array<Pick<CommissionDoc, 'amountFen' | 'reversedFen'>>
+      for (const e of rows) account = applyMoves(account, accountMoves.credit(e.amountFen), accountMoves.reverse(e.reversedFen ?? 0, 'pending'))
+      if (rows.length < PENDING_PAGE) break
+    }
+    const after = await storedCounters()
+    if (JSON.stringify(after) === JSON.stringify(before) || attempt >= SUMMARY_ATTEMPTS) return account
+    before = after
   }
 }
+
+/** Reads of a seller's account while their entries keep maturing under it. */
+const SUMMARY_ATTEMPTS = 5
 
 // ---------------------------------------------------------------------------------------------
 // Reversal, inside a refund's transaction
