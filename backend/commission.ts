@@ -2,9 +2,15 @@
  * The commission ledger's data access: the credit inside the paid transaction, the reversal
  * inside a refund's transaction, the maturing timer, withdrawal requests and the owner's
  * decisions, and the views. The rules are pure in domain/commission; here they are applied to
- * snapshots read in transactions of document operations only. A seller's counters live on the
- * seller document (`sellers/<id>.commission`) and every event moves them in the same
- * transaction as the entry or request it concerns.
+ * snapshots read in transactions of document operations only.
+ *
+ * A seller's counters: the paid transition never writes the seller document (it is hot: every
+ * customer of a seller pays concurrently, and a counter there made payments conflict and retry).
+ * A pending entry counts only in itself; the seller document (`sellers/<id>.commission`) holds
+ * the counters of entries that left `pending` (matured, or fully reversed while pending) and of
+ * withdrawals, each moved in the same transaction as the entry or request it concerns. The
+ * account a seller sees is the stored counters plus their pending entries (`sellerAccount`).
+ * The balance is only ever moved on the seller document, so withdrawals still serialise on it.
  */
 import { createHash } from 'node:crypto'
 import { cloudApp, type Caller, type CloudApp } from './cloud'
@@ -17,6 +23,8 @@ import { readStoreSettings } from './settings'
 import {
   accountFrom,
   accountMoves,
+  applyMoves,
+  EMPTY_ACCOUNT,
   assertCommissionTransition,
   assertWithdrawalTransition,
   canWithdrawalTransition,
@@ -135,20 +143,26 @@ async function inTransaction<T>(body: (t: Tx) => Promise<T>): Promise<T> {
 // ---------------------------------------------------------------------------------------------
 // Credit, inside the paid transaction
 
+/** The commission terms an order was sold under: snapshotted on the order at creation with its prices and shipping. */
+export interface CommissionTerms {
+  rateBps: number
+  coolingOffDays: number
+}
+
 /**
- * Credits the order's seller inside the paid transaction `t`: when the store's rate (read
- * outside the transaction) is above zero, writes the order's one ledger entry (`c_<orderId>`;
- * its creation fails rather than credit an order twice) with the goods value as base, the rate
- * and cooling-off snapshotted and floor(itemsFen x rateBps / 10000) fen, pending. Answers the
- * seller counters' increments, which the caller merges into its one write of the seller
- * document, kept last because that document is hot; `{}` when nothing is credited. The caller
- * has established that the seller exists.
+ * Credits the order's seller inside the paid transaction `t`: when the order's terms (snapshotted
+ * at creation; an order created before terms were snapshotted reads the store's) pay a rate above
+ * zero, writes the order's one ledger entry (`c_<orderId>`; its creation fails rather than
+ * credit an order twice) with the goods value as base, the rate and cooling-off and
+ * floor(itemsFen x rateBps / 10000) fen, pending. The seller document is not written: a pending
+ * entry counts in the seller's account by itself (see the header). The caller has established
+ * that the seller exists.
  */
-export async function creditCommission(t: Tx, database: Db, order: Pick<OrderDoc, '_id' | 'sellerId' | 'itemsFen'>, paidAt: Date): Promise<Record<string, unknown>> {
-  if (!order.sellerId) return {}
-  const { commission: terms } = await readStoreSettings(database)
+export async function creditCommission(t: Tx, database: Db, order: Pick<OrderDoc, '_id' | 'sellerId' | 'itemsFen' | 'commissionTerms'>, paidAt: Date): Promise<void> {
+  if (!order.sellerId) return
+  const terms = order.commissionTerms ?? (await readStoreSettings(database)).commission
   const amountFen = terms.rateBps > 0 ? commissionFor(order.itemsFen, terms.rateBps) : 0
-  if (amountFen === 0) return {}
+  if (amountFen === 0) return
   const entry: CommissionDoc = {
     _id: commissionIdFor(order._id),
     sellerId: order.sellerId,
@@ -166,8 +180,42 @@ export async function creditCommission(t: Tx, database: Db, order: Pick<OrderDoc
     refunds: [],
   }
   await t.collection(COMMISSIONS).add(entry)
-  return accountIncrements(database, accountMoves.credit(amountFen))
 }
+
+/** The counters an entry brings to the seller document when it leaves `pending`: everything it credited and what was reversed of it, the rest into the balance. */
+function leavePending(entry: Pick<CommissionDoc, 'amountFen'>, reversedFen: number): AccountDelta {
+  return { creditedFen: entry.amountFen, reversedFen, balanceFen: entry.amountFen - reversedFen }
+}
+
+const PENDING_PAGE = 1000
+
+/**
+ * The seller's account as they see it: the counters stored on the seller document plus their
+ * pending entries (credited, kept as pending, reversed), read through the index
+ * `sellerId, status, creditedAt` (pending entries are the orders of the last weeks). An entry
+ * leaves `pending` only in a transaction that also moves the stored counters, so when the stored
+ * counters read after the entries equal those read before, no entry moved in between and the sum
+ * counts each entry once; otherwise it reads again.
+ */
+export async function sellerAccount(seller: SellerWithAccount): Promise<CommissionAccount> {
+  const storedCounters = async () => accountFrom(docOf<SellerWithAccount>(await db().collection('sellers').doc(seller._id).field({ [ACCOUNT_PATH]: true }).get())?.[ACCOUNT_PATH])
+  let before = accountFrom(seller[ACCOUNT_PATH])
+  for (let attempt = 1; ; attempt++) {
+    let account = before
+    for (let skip = 0; ; skip += PENDING_PAGE) {
+      const { data } = await db().collection(COMMISSIONS).where({ sellerId: seller._id, status: 'pending' }).orderBy('creditedAt', 'desc').skip(skip).limit(PENDING_PAGE).field({ amountFen: true, reversedFen: true }).get()
+      const rows = data as Array<Pick<CommissionDoc, 'amountFen' | 'reversedFen'>>
+      for (const e of rows) account = applyMoves(account, accountMoves.credit(e.amountFen), accountMoves.reverse(e.reversedFen ?? 0, 'pending'))
+      if (rows.length < PENDING_PAGE) break
+    }
+    const after = await storedCounters()
+    if (JSON.stringify(after) === JSON.stringify(before) || attempt >= SUMMARY_ATTEMPTS) return account
+    before = after
+  }
+}
+
+/** Reads of a seller's account while their entries keep maturing under it. */
+const SUMMARY_ATTEMPTS = 5
 
 // ---------------------------------------------------------------------------------------------
 // Reversal, inside a refund's transaction
@@ -215,7 +263,12 @@ export async function reverseCommission(
     Object.assign(update, { status: 'reversed', reversedAt: refund.at, checkAfter: null })
   }
   await t.collection(COMMISSIONS).doc(id).update(update)
-  if (fen > 0) await t.collection('sellers').doc(entry.sellerId).update(accountIncrements(database, accountMoves.reverse(fen, from)))
+  // matured money comes out of the stored balance; a pending entry counts by itself until it leaves
+  // pending, which a full reversal does: then its counters join the seller document
+  let move: AccountDelta | undefined
+  if (fen > 0 && from === 'withdrawable') move = accountMoves.reverse(fen, from)
+  else if (update.status === 'reversed') move = leavePending(entry, entry.amountFen)
+  if (move) await t.collection('sellers').doc(entry.sellerId).update(accountIncrements(database, move))
   return { reversedFen: fen, from: fen > 0 ? from : null, replay: false }
 }
 
@@ -289,6 +342,7 @@ async function matureEntries(sellerId: string, entryIds: string[]): Promise<{ co
     const maturedAt = new Date(now)
     let count = 0
     let fen = 0
+    let move: CommissionAccount = { ...EMPTY_ACCOUNT }
     for (const id of entryIds) {
       const entry = docOf<CommissionDoc>(await t.collection(COMMISSIONS).doc(id).get())
       if (!entry || entry.status !== 'pending') continue
@@ -303,8 +357,9 @@ async function matureEntries(sellerId: string, entryIds: string[]): Promise<{ co
       await t.collection(COMMISSIONS).doc(id).update({ status: 'withdrawable', maturedAt, checkAfter: null })
       count++
       fen += entry.amountFen - (entry.reversedFen ?? 0)
+      move = applyMoves(move, leavePending(entry, entry.reversedFen ?? 0))
     }
-    if (fen > 0) await t.collection('sellers').doc(sellerId).update(accountIncrements(db(), accountMoves.mature(fen)))
+    if (count > 0) await t.collection('sellers').doc(sellerId).update(accountIncrements(db(), move))
     return { count, fen }
   })
 }
@@ -340,7 +395,7 @@ export async function withdrawalScope(caller: Caller, requestedSellerId?: string
 
 export async function commissionSummary(seller: SellerWithAccount): Promise<CommissionSummary> {
   const { commission: terms } = await readStoreSettings(db())
-  const account = accountFrom(seller[ACCOUNT_PATH])
+  const account = await sellerAccount(seller)
   return { sellerId: seller._id, sellerName: seller.name, ...account, withdrawableFen: withdrawableOf(account), terms: { rateBps: terms.rateBps, coolingOffDays: terms.coolingOffDays } }
 }
 

@@ -9,6 +9,8 @@ export interface CustomerDoc {
   phone?: string
   sellerId?: string
   boundAt?: Date
+  /** When the current protection window of the `firstTouchWindow` rule started (the binding, or the bound seller's touch that renewed a lapsed window). */
+  windowFrom?: Date
   bindingSource?: { code: string; scene: number; groupId?: string }
   createdAt?: Date
 }

@@ -19,6 +19,8 @@ export interface OrderDoc {
   totalFen: number
   /** The seller credited for this order, snapshotted from the buyer's binding at creation. */
   sellerId: string | null
+  /** The store's commission terms when the order was created (with its prices and shipping); absent on orders created before they were snapshotted. */
+  commissionTerms?: { rateBps: number; coolingOffDays: number }
   clientRequestId: string
   createdAt: Date
   expiresAt: Date
@@ -97,24 +99,46 @@ export interface SkuDoc {
   /** Display order among the product's SKUs. */
   sort: number
   stockLog?: StockLogEntry[]
+  /** The product's name, cover and on-sale flag, copied here by every catalogue write so checkout reads one collection (see productFieldsOfSkus). Absent on SKUs written before; checkout backfills them. */
+  productName?: string
+  productCover?: string
+  productOnSale?: boolean
+}
+
+/** The product fields every SKU of the product carries (written with the product by the catalogue's admin actions, and by setOnSale). */
+export function productFieldsOfSkus(product: { name: string; images?: readonly string[]; onSale: boolean }): Pick<SkuDoc, 'productName' | 'productCover' | 'productOnSale'> {
+  return { productName: product.name, productCover: product.images?.[0] ?? '', productOnSale: product.onSale }
 }
 
 /**
- * Reserves `quantity` of a SKU on sale for an order: stock moves to reserved only if enough is
- * left, and the same single-document update records the order's hold, so the reservation
- * always knows whom it belongs to (atomic, no transaction).
+ * Reserves `quantity` of a SKU on sale (of a product on sale) for an order: stock moves to
+ * reserved only if enough is left, and the same single-document update records the order's hold,
+ * so the reservation always knows whom it belongs to (atomic, no transaction). Answers the SKU as
+ * the reservation left it (one round trip: `updateAndReturn`, with the price and the product's
+ * name, cover and on-sale flag copied onto the SKU), or null when nothing was reserved: the SKU
+ * or its product is missing or off sale, or too little is left (the caller reads why), or the SKU
+ * predates the copied product fields (the caller backfills them with backfillSkuProductFields).
  */
-export async function reserveStock(db: Db, skuId: string, quantity: number, hold: Omit<StockHold, 'quantity'>): Promise<boolean> {
+export async function reserveStockAndRead(db: Db, skuId: string, quantity: number, hold: Omit<StockHold, 'quantity'>): Promise<SkuDoc | null> {
   const _ = db.command
-  const { updated } = await db
+  const { doc } = (await db
     .collection('skus')
-    .where({ _id: skuId, onSale: true, stock: _.gte(quantity) })
-    .update({ stock: _.inc(-quantity), reserved: _.inc(quantity), holds: _.push({ ...hold, quantity } satisfies StockHold) })
-  return updated === 1
+    .where({ _id: skuId, onSale: true, productOnSale: true, stock: _.gte(quantity) })
+    .updateAndReturn({ stock: _.inc(-quantity), reserved: _.inc(quantity), holds: _.push({ ...hold, quantity } satisfies StockHold) })) as { doc?: SkuDoc | null }
+  return doc ?? null
+}
+
+/** Copies the product's fields onto its SKUs that predate them (a database from before the copy); answers whether any SKU changed. */
+export async function backfillSkuProductFields(db: Db, productId: string): Promise<boolean> {
+  const _ = db.command
+  const product = ((await db.collection('products').doc(productId).field({ name: true, images: true, onSale: true }).get()).data as Array<{ name: string; images?: string[]; onSale: boolean }>)[0]
+  if (!product) return false
+  const { updated } = await db.collection('skus').where({ productId, productOnSale: _.exists(false) }).update(productFieldsOfSkus(product))
+  return (updated ?? 0) > 0
 }
 
 /**
- * The inverse of reserveStock: the order's hold goes back to stock, conditional on the hold
+ * The inverse of reserveStockAndRead: the order's hold goes back to stock, conditional on the hold
  * still being there, so a retry, a concurrent release or a recovery sweep releases it once.
  */
 export async function releaseStock(db: Db, skuId: string, quantity: number, holdId: string): Promise<boolean> {

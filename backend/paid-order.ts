@@ -58,7 +58,7 @@ const TRANSACTION_ATTEMPTS = 40
 
 /**
  * The paid transition with everything it implies, as one transaction of document operations:
- * order -> paid, the buyer's statistics and score, the seller's attribution (the reserved stock
+ * order -> paid, the buyer's statistics and score, the seller's commission entry (the reserved stock
  * then becomes sold by moveHeldToSold, conditional on the order's hold). A conflict with a
  * concurrent delivery reruns it after a short random wait; the rerun reads the order paid and stops.
  */
@@ -100,13 +100,10 @@ async function paidTransition(t: any, db: any, note: PaymentNotice, model: Value
   const purchase = { stats, score, paidOrders: _.inc(1), spendFen: _.inc(order.totalFen), lastPaidAt: paidAt }
   if (customer) await t.collection('customers').doc(order._openid).update(purchase)
   else await t.collection('customers').doc(order._openid).set({ stats, score, paidOrders: 1, spendFen: order.totalFen, lastPaidAt: paidAt, createdAt: paidAt })
-  if (order.sellerId) {
-    // Attribution goes to the seller snapshotted on the order at creation (from a binding to an
-    // existing seller; sellers are never deleted). The seller document is hot (all its customers
-    // pay concurrently): its write comes last, so the transaction holds it only for the write
-    // and the commit.
-    await t.collection('sellers').doc(order.sellerId).update({ attributedOrders: _.inc(1), attributedRevenueFen: _.inc(order.totalFen), lastAttributedAt: paidAt, ...(await creditCommission(t, db, order, paidAt)) })
-  }
+  // The attribution is the order itself (its sellerId, snapshotted at creation, now paid); the
+  // commission credit is its own entry. The seller's document is hot (all its customers pay
+  // concurrently) and is not written here: the seller's totals are summed from these records.
+  if (order.sellerId) await creditCommission(t, db, order, paidAt)
   return { kind: 'paid', order }
 }
 

@@ -225,7 +225,7 @@ export async function recordShareOpen(openerOpenid: string | undefined, request:
             ? {
                 openid: openerOpenid,
                 ownSellerId: ownSeller?._id,
-                binding: customer?.sellerId ? { sellerId: customer.sellerId, boundAt: time(customer.boundAt) ?? 0 } : undefined,
+                binding: customer?.sellerId ? { sellerId: customer.sellerId, boundAt: time(customer.boundAt) ?? 0, windowFrom: time(customer.windowFrom) } : undefined,
               }
             : undefined,
           sharer,
@@ -270,6 +270,7 @@ export async function recordShareOpen(openerOpenid: string | undefined, request:
           const binding: Partial<CustomerDoc> = {
             sellerId: target.sellerId,
             boundAt: new Date(now),
+            windowFrom: new Date(now),
             bindingSource: request.groupId
               ? { code: request.code, scene: request.sceneValue, groupId: request.groupId }
               : { code: request.code, scene: request.sceneValue },
@@ -277,6 +278,8 @@ export async function recordShareOpen(openerOpenid: string | undefined, request:
           if (customer) await tx.collection('customers').doc(openerOpenid).update(binding)
           else await tx.collection('customers').add({ _id: openerOpenid, ...binding, createdAt: new Date(now) })
         }
+        // the bound seller's own touch after a lapsed window protects the customer again from now (not a new binding)
+        if (!decision.bind && decision.renewsWindow && openerOpenid && customer) await tx.collection('customers').doc(openerOpenid).update({ windowFrom: new Date(now) })
         return outcomeOf(doc, decision.bind ? decision.target.sellerId : customer?.sellerId)
       })
       // a concurrent duplicate committed first: answer as a retry does, from committed data

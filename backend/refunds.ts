@@ -209,23 +209,15 @@ async function paidOrdersOf(db: Db, openid: string): Promise<PaidOrderRow[]> {
 
 /**
  * Reverses what the paid transition credited for the part of `order` that `refund` gives back,
- * inside the refund's transaction `t`: the seller's attribution (attributedRevenueFen by what
- * leaves the order's credited value; attributedOrders by one when the order is refunded in full).
- * `order` is the order as it was before this refund. Also the commission on the refunded goods
- * (reverseCommission, once per refund).
+ * inside the refund's transaction `t`: the commission on the refunded goods (reverseCommission,
+ * once per refund). The attribution itself needs no reversal: it is the order, whose
+ * `refundedFen` and status this transaction records (a seller's totals are summed from orders).
  */
 export async function reverseOrderCredits(t: any, db: Db, order: AfterSaleOrder, refund: RefundRecord, at: Date): Promise<void> {
-  const _ = db.command
   if (!order.sellerId) return
   // the commission on the refunded goods (shipping never earned any), once per refund
   const refundGoodsFen = refund.lines.reduce((sum, line) => sum + line.amountFen, 0)
   await reverseCommission(t, db, { orderId: order._id, refundId: refund.outRefundNo, refundGoodsFen, at })
-  // as in the paid transition: sellers are never deleted, so existence is read outside the transaction
-  const seller = ((await db.collection('sellers').doc(order.sellerId).field({ _id: true }).get()).data as unknown[])[0]
-  if (!seller) return
-  const creditedBefore = order.totalFen - (order.refundedFen ?? 0)
-  const reversedFen = refund.full ? creditedBefore : refund.refundFen
-  await t.collection('sellers').doc(order.sellerId).update({ attributedRevenueFen: _.inc(-reversedFen), attributedOrders: _.inc(refund.full ? -1 : 0), lastReversedAt: at })
 }
 
 async function refundTransition(t: any, db: Db, note: RefundNotice, orders: PaidOrderRow[], customerBefore: string, model: ValueModel, at: Date): Promise<RefundOutcome> {

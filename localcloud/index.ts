@@ -39,7 +39,7 @@ export async function startLocalCloud(options: StartOptions = {}): Promise<Local
     )
     .use(new StorageModule({ dataDir }))
     .use(new FunctionsModule({ functionsDir: options.functionsDir ?? path.join(REPO_ROOT, 'cloudfunctions'), timers: options.timers ?? true }))
-    .use(new PayModule())
+    .use(new PayModule({ stateFile: path.join(dataDir, 'pay-simulator.jsonl') }))
     .use(new OpenDataModule())
     .use(new WeChatOutboxModule())
   await cloud.start()

@@ -3,8 +3,8 @@
  * shareOpens, shareEvents): a few months of paid orders and referrals for the demo shoppers,
  * generated deterministically (seeded random, every date relative to a fixed last day), so My
  * customers shows varied, meaningful scores on the first `npm start`. Customers' statistics,
- * scores and referral value, and sellers' attributed counters, are computed from the generated
- * orders with the same domain code the payment path and the refit use.
+ * scores and referral value are computed from the generated orders with the same domain code the
+ * payment path and the refit use (a seller's attribution is the orders carrying their sellerId).
  *
  *   npx tsx scripts/demo-history.ts [--until YYYY-MM-DD]
  *
@@ -264,14 +264,9 @@ export function generate(lastDay = DEMO_LAST_DAY) {
     }),
   ]
 
-  const attributed = (sellerId: string) => {
-    const mine = orders.filter((o) => o.sellerId === sellerId)
-    const last = mine.map((o) => Date.parse((o.paidAt as { $date: string }).$date)).reduce((a, b) => Math.max(a, b), 0)
-    return { attributedOrders: mine.length, attributedRevenueFen: mine.reduce((sum, o) => sum + (o.totalFen as number), 0), ...(last ? { lastAttributedAt: date(last) } : {}) }
-  }
   const sellers = [
-    { _id: LIN.sellerId, openid: LIN.openid, shortCode: LIN.code, status: 'active', name: '林姐的茶铺', enrolledBy: 'application', createdAt: date(at(0, 10, 0)), approvedAt: date(at(0, 11, 0)), ...attributed(LIN.sellerId) },
-    { _id: ZHOU.sellerId, openid: ZHOU.openid, shortCode: ZHOU.code, status: 'active', name: '小周好物', enrolledBy: 'application', createdAt: date(at(14, 10, 0)), approvedAt: date(at(14, 12, 0)), ...attributed(ZHOU.sellerId) },
+    { _id: LIN.sellerId, openid: LIN.openid, shortCode: LIN.code, status: 'active', name: '林姐的茶铺', enrolledBy: 'application', createdAt: date(at(0, 10, 0)), approvedAt: date(at(0, 11, 0)) },
+    { _id: ZHOU.sellerId, openid: ZHOU.openid, shortCode: ZHOU.code, status: 'active', name: '小周好物', enrolledBy: 'application', createdAt: date(at(14, 10, 0)), approvedAt: date(at(14, 12, 0)) },
     { _id: 's_Wang3new', openid: 'o-demo-applicant-wang', shortCode: 'Wang3new', status: 'pending', name: '王同学', enrolledBy: 'application', createdAt: date(at(HISTORY_DAYS - 7, 10, 0)) },
   ]
   const shareCodes = [

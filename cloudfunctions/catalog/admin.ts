@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto'
 import { DomainError } from '../../backend/handler'
-import { adjustStock as adjustSkuStock, type SkuDoc } from '../../backend/orders'
+import { adjustStock as adjustSkuStock, productFieldsOfSkus, type SkuDoc } from '../../backend/orders'
 import { isDuplicateWrite } from '../../backend/db-errors'
 import { draftProblem, priceRange, skuIdFor, specKey, specLabel } from '../../domain/catalog'
 import type { ResponseOf } from '../../typings/api'
@@ -72,7 +72,7 @@ async function writeSkus(productId: string, draft: ProductDraft): Promise<{ skus
     const _id = known ?? skuIdFor(productId, sku.specValues)
     if (known === undefined && existing.some((s) => s._id === _id)) throw new DomainError('INVALID_INPUT', `the SKU ${specLabel(sku.specValues)} would take the id of another; change a value`)
     wanted.add(_id)
-    const fields = { productId, specValues: sku.specValues, spec: specLabel(sku.specValues), priceFen: sku.priceFen, onSale: sku.onSale, sort }
+    const fields = { productId, specValues: sku.specValues, spec: specLabel(sku.specValues), priceFen: sku.priceFen, onSale: sku.onSale, sort, ...productFieldsOfSkus(draft) }
     if (known === undefined) {
       try {
         await db()
@@ -185,5 +185,7 @@ export async function saveCategories(categories: Category[]): Promise<ResponseOf
 export async function setOnSale(productIds: string[], onSale: boolean): Promise<ResponseOf<'catalog', 'admin.setOnSale'>> {
   const _ = db().command
   const { updated } = await db().collection('products').where({ _id: _.in(productIds) }).update({ onSale, updatedAt: new Date() })
+  // checkout reads the flag from the SKUs (productFieldsOfSkus); a retry after a failure here sets it again
+  await db().collection('skus').where({ productId: _.in(productIds) }).update({ productOnSale: onSale })
   return { updated }
 }

@@ -8,7 +8,7 @@ import { z } from 'zod'
 import { isTimerCall, cloudApp, type FunctionContext } from '../../backend/cloud'
 import { isDuplicateWrite } from '../../backend/db-errors'
 import { action, defineFunction, DomainError } from '../../backend/handler'
-import { cancelUnpaidOrder, closePayment, moveHeldToSold, orderView, releaseLines, releaseOrderStock, releaseStock, reserveStock, type OrderDoc, type StockHold } from '../../backend/orders'
+import { backfillSkuProductFields, cancelUnpaidOrder, closePayment, moveHeldToSold, orderView, releaseLines, releaseOrderStock, releaseStock, reserveStockAndRead, type OrderDoc, type SkuDoc, type StockHold } from '../../backend/orders'
 import { settlePayment } from '../../backend/paid-order'
 import { runAfterSaleTimer } from '../../backend/after-sale'
 import { afterSaleActions } from '../../backend/after-sale-actions'
@@ -22,6 +22,8 @@ import type { PaymentParams, Quote, RequestedLine, ShippingAddress } from '../..
 export const ORDER_TTL_MS = 30 * 60 * 1000
 const MAX_LINES = 50
 const MAX_QUANTITY = 999
+/** Reservations of one line tried when the line still prices fine after a miss. */
+const RESERVE_ATTEMPTS = 3
 const PAY_CALLBACK_FUNCTION = 'payCallback'
 
 const db = () => cloudApp().database()
@@ -98,6 +100,34 @@ async function boundSeller(openid: string): Promise<string | null> {
   return typeof sellerId === 'string' && sellerId !== '' ? sellerId : null
 }
 
+/** Runs pricing, turning its refusals into the API's codes. */
+function priced<T>(run: () => T): T {
+  try {
+    return run()
+  } catch (err) {
+    if (err instanceof PricingError) throw new DomainError(err.code, err.message, { productId: err.productId, skuId: err.skuId })
+    throw err
+  }
+}
+
+/**
+ * Reserves one line and answers its SKU. When nothing was reserved, the line is priced from the
+ * database to say why (PRODUCT_UNAVAILABLE or OUT_OF_STOCK); a SKU from before the product fields
+ * were copied onto SKUs gets them (backfillSkuProductFields), and a line that prices fine now (the
+ * copy was just made, or units came back meanwhile) is tried again, a few times.
+ */
+async function reserveLine(line: RequestedLine, hold: Omit<StockHold, 'quantity'>): Promise<SkuDoc> {
+  for (let attempt = 1; ; attempt++) {
+    const sku = await reserveStockAndRead(db(), line.skuId, line.quantity, hold)
+    if (sku) return sku
+    const { data } = await db().collection('skus').doc(line.skuId).field({ productId: true, productOnSale: true }).get()
+    const stored = (data as SkuDoc[])[0]
+    if (stored && stored.productOnSale === undefined) await backfillSkuProductFields(db(), stored.productId)
+    await priceLines([line], true) // throws the reason
+    if (attempt >= RESERVE_ATTEMPTS) throw new DomainError('OUT_OF_STOCK', `not enough stock of SKU ${line.skuId}`, { productId: stored?.productId ?? '', skuId: line.skuId })
+  }
+}
+
 /**
  * Creates the order for (buyer, client request id) once: a retry answers the same order, with
  * the params for wx.requestPayment when WeChat Pay could start the payment. Stock
@@ -127,17 +157,22 @@ async function createOrder(openid: string, requestId: string, requested: Request
  */
 async function createOrderOnce(openid: string, orderId: string, requestId: string, requested: RequestedLine[], address: ShippingAddress | null): Promise<ResponseOf<'orders', 'create'>> {
   const lines = mergeLines(requested)
-  const [quote, sellerId] = await Promise.all([priceLines(lines, false), boundSeller(openid)])
+  const [settings, sellerId] = await Promise.all([readStoreSettings(db()), boundSeller(openid)])
   const reserved: Array<{ skuId: string; quantity: number }> = []
   const now = new Date()
   const holdId = `${orderId}-${randomBytes(6).toString('hex')}`
   try {
-    for (const line of quote.lines) {
-      if (!(await reserveStock(db(), line.skuId, line.quantity, { holdId, orderId, at: now }))) {
-        throw new DomainError('OUT_OF_STOCK', `not enough stock of SKU ${line.skuId}`, { productId: line.productId, skuId: line.skuId })
-      }
+    // Each line's reservation answers its SKU, which carries the price and its product's name,
+    // cover and on-sale flag: the lines are priced from what was reserved, in one round trip each.
+    const skus: PricedSku[] = []
+    const products: PricedProduct[] = []
+    for (const line of lines) {
+      const sku = await reserveLine(line, { holdId, orderId, at: now })
       reserved.push(line)
+      skus.push(sku)
+      products.push({ _id: sku.productId, name: sku.productName ?? '', onSale: sku.productOnSale === true, images: sku.productCover ? [sku.productCover] : [] })
     }
+    const quote = priced(() => quoteOrder(lines, skus, products, settings.shipping, false))
     const order: OrderDoc = {
       _id: orderId,
       _openid: openid,
@@ -145,6 +180,7 @@ async function createOrderOnce(openid: string, orderId: string, requestId: strin
       ...quote,
       sellerId,
       address,
+      commissionTerms: settings.commission,
       clientRequestId: requestId,
       createdAt: now,
       expiresAt: new Date(now.getTime() + ORDER_TTL_MS),

@@ -56,7 +56,11 @@ export interface CustomerSnapshot {
   openid: string
   /** The customer's own seller id, if they are a seller themselves (any status). */
   ownSellerId?: string
-  binding?: { sellerId: string; boundAt: number }
+  /**
+   * `windowFrom`: when the protection window of `firstTouchWindow` started: the binding, or the
+   * bound seller's own touch that renewed a lapsed window (absent: `boundAt`).
+   */
+  binding?: { sellerId: string; boundAt: number; windowFrom?: number }
 }
 
 export type NoBindingReason =
@@ -75,13 +79,19 @@ export type NoBindingReason =
 
 export type BindingDecision =
   | { bind: true; target: CreditTarget; replacesSellerId?: string }
-  | { bind: false; reason: NoBindingReason; target?: CreditTarget }
+  /** `renewsWindow`: the bound seller touched the customer again after the window lapsed: it protects them again from now on. */
+  | { bind: false; reason: NoBindingReason; target?: CreditTarget; renewsWindow?: true }
 
 /**
  * Binds a customer by the store's rule: permanent first touch keeps the first seller forever;
- * first touch with a window protects it for `windowDays` after binding, then the next other
- * seller's touch rebinds (until then the binding stays and keeps crediting orders); last touch always moves to the newest seller. Refuses self-referral and A<->B loops
- * (`targetBoundToSellerId` is the seller the target seller is bound to as a customer).
+ * last touch always moves to the newest seller; first touch with a window protects the binding
+ * from other sellers for `windowDays` after it started. A lapsed window does not unbind: the
+ * customer stays their seller's customer and their orders keep crediting that seller, until a
+ * touch decides anew. Another seller's touch then rebinds (and a new window starts for that
+ * seller); the bound seller's own touch renews the window from now (`renewsWindow`, not a new
+ * binding: `boundAt` stays). Inside the window the seller's own touches change nothing. Refuses
+ * self-referral and A<->B loops (`targetBoundToSellerId` is the seller the target seller is bound
+ * to as a customer).
  */
 export function decideBinding(input: {
   customer: CustomerSnapshot | undefined
@@ -100,8 +110,11 @@ export function decideBinding(input: {
   if (customer.ownSellerId !== undefined && input.targetBoundToSellerId === customer.ownSellerId) return { bind: false, reason: 'loop', target }
   const current = customer.binding
   if (!current) return { bind: true, target }
-  if (current.sellerId === target.sellerId) return { bind: false, reason: 'alreadyBound', target }
+  const windowOpen = now < (current.windowFrom ?? current.boundAt) + rule.windowDays * DAY_MS
+  if (current.sellerId === target.sellerId) {
+    return rule.mode === 'firstTouchWindow' && !windowOpen ? { bind: false, reason: 'alreadyBound', target, renewsWindow: true } : { bind: false, reason: 'alreadyBound', target }
+  }
   if (rule.mode === 'permanentFirstTouch') return { bind: false, reason: 'keptExisting', target }
-  if (rule.mode === 'firstTouchWindow' && now < current.boundAt + rule.windowDays * DAY_MS) return { bind: false, reason: 'keptExisting', target }
+  if (rule.mode === 'firstTouchWindow' && windowOpen) return { bind: false, reason: 'keptExisting', target }
   return { bind: true, target, replacesSellerId: current.sellerId }
 }

@@ -18,11 +18,25 @@ dayjs.extend(timezone)
 export const DEFAULT_TIME_ZONE = 'Asia/Shanghai'
 export const DAYS_PER_WEEK = 7
 
+/** One date formatter per time zone: dayjs's `tz()` builds a new Intl formatter on every call, which showed in the payment path's profile. */
+const dayFormatters = new Map<string, Intl.DateTimeFormat>()
+
+function dayFormatter(timeZone: string): Intl.DateTimeFormat {
+  let formatter = dayFormatters.get(timeZone)
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', calendar: 'gregory', numberingSystem: 'latn' })
+    dayFormatters.set(timeZone, formatter)
+  }
+  return formatter
+}
+
 /** Returns the store day ('YYYY-MM-DD') on which an instant falls in the store's time zone. */
 export function storeDayOf(instant: Date | number | string, timeZone: string = DEFAULT_TIME_ZONE): StoreDay {
   const moment = dayjs(instant)
   if (!moment.isValid()) throw new ValueInputError('INVALID_DATE', `not a valid instant: ${String(instant)}`)
-  return moment.tz(timeZone).format('YYYY-MM-DD')
+  const parts = dayFormatter(timeZone).formatToParts(moment.valueOf())
+  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)!.value
+  return `${part('year').padStart(4, '0')}-${part('month')}-${part('day')}`
 }
 
 /** Returns the instant (epoch ms) a store day starts at in the store's time zone. */

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import fs from 'node:fs'
 import { CloudError } from '../errors'
 import { readJsonObject, sendJson } from '../http'
 import type { FunctionsModule } from '../functions/module'
@@ -44,7 +45,17 @@ export interface PayModuleOptions {
   maxDeliveries?: number
   /** First retry delay; it doubles per attempt, capped at 2 s. */
   retryBaseMs?: number
+  /**
+   * Where WeChat Pay's side is kept (an append-only log of payment records, one JSON line per
+   * change). WeChat Pay does not crash with the merchant's server: with a file, a restart (also
+   * after kill -9) remembers every payment and refund, and notifications not yet acknowledged are
+   * delivered again, as WeChat keeps delivering them. Without one, payments live in memory.
+   */
+  stateFile?: string
 }
+
+/** A payment as one line of the state file. */
+type StoredPayment = Omit<SimPayment, 'refunds'> & { refunds: Array<[string, SimRefund]> }
 
 const ok = { returnCode: 'SUCCESS', returnMsg: 'OK' } as const
 
@@ -68,7 +79,8 @@ function wechatTime(epochMs: number): string {
  * `POST /_local/pay/confirm {outTradeNo}`: the payment succeeds, then the payment callback
  * function named in unifiedOrder is invoked as WeChat invokes it (source `wx_paycallback`, the
  * documented camelCase fields), retried with backoff until it answers `{errcode: 0}` (bounded).
- * Payments live in memory: a restart forgets them, as a fresh sandbox merchant would.
+ * Payments are kept in `stateFile` when given (`npm start`: DATA_DIR/pay-simulator.jsonl), so a
+ * restart remembers them and delivers what was not acknowledged; else in memory.
  */
 export class PayModule implements LocalCloudModule {
   readonly name = 'pay'
@@ -80,7 +92,46 @@ export class PayModule implements LocalCloudModule {
   private readonly failures = new Map<string, { count: number; errCode: string }>()
   private stopped = false
 
-  constructor(private readonly options: PayModuleOptions = {}) {}
+  constructor(private readonly options: PayModuleOptions = {}) {
+    this.load()
+  }
+
+  /** Reads the state file: the last record of each payment wins (a torn last line, from a kill mid-write, is skipped), then compacts the file. */
+  private load(): void {
+    const file = this.options.stateFile
+    if (!file || !fs.existsSync(file)) return
+    for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
+      if (line.trim() === '') continue
+      let stored: StoredPayment
+      try {
+        stored = JSON.parse(line) as StoredPayment
+      } catch {
+        continue
+      }
+      this.payments.set(stored.outTradeNo, { ...stored, refunds: new Map(stored.refunds) })
+    }
+    // compacted to one line per payment, so the log grows with the payments, not with their changes
+    const compact = [...this.payments.values()].map((p) => JSON.stringify({ ...p, refunds: [...p.refunds] } satisfies StoredPayment) + '\n').join('')
+    fs.writeFileSync(`${file}.tmp`, compact)
+    fs.renameSync(`${file}.tmp`, file)
+  }
+
+  /** Appends the payment's state to the state file (synchronously: a kill -9 right after keeps it). */
+  private save(p: SimPayment): void {
+    const file = this.options.stateFile
+    if (!file) return
+    const stored: StoredPayment = { ...p, refunds: [...p.refunds] }
+    fs.appendFileSync(file, JSON.stringify(stored) + '\n')
+  }
+
+  /** After a restart, WeChat goes on delivering what was not acknowledged: payment and refund notifications. */
+  start(): void {
+    if (!this.options.stateFile) return
+    for (const p of this.payments.values()) {
+      if ((p.state === 'SUCCESS' || p.state === 'REFUND') && !p.delivered) setImmediate(() => void this.deliver(p))
+      for (const [outRefundNo, r] of p.refunds) if (r.functionName && r.successTime && !r.delivered) setImmediate(() => void this.deliverRefund(p, outRefundNo, r))
+    }
+  }
 
   attach(cloud: LocalCloud): void {
     this.cloud = cloud
@@ -150,6 +201,7 @@ export class PayModule implements LocalCloudModule {
       delivered: false,
     }
     this.payments.set(outTradeNo, payment)
+    if (!existing) this.save(payment)
     const nonce = randomBytes(16).toString('hex')
     return {
       ...ok,
@@ -183,6 +235,7 @@ export class PayModule implements LocalCloudModule {
     if (!p) return { ...ok, resultCode: 'SUCCESS' }
     if (p.state === 'SUCCESS' || p.state === 'REFUND') return fail('ORDERPAID', '订单已支付，不能发起关单')
     p.state = 'CLOSED'
+    this.save(p)
     return { ...ok, resultCode: 'SUCCESS' }
   }
 
@@ -211,9 +264,11 @@ export class PayModule implements LocalCloudModule {
     if (typeof b.functionName === 'string' && b.functionName !== '') refund.functionName = b.functionName
     p.refunds.set(outRefundNo, refund)
     p.state = 'REFUND'
+    if (!refund.functionName) this.save(p)
     // WeChat refunds asynchronously: the money goes back, then the refund notification follows
     if (refund.functionName) {
       refund.successTime = wechatRefundTime(this.now())
+      this.save(p)
       if (!this.holdRefundNotifications) setImmediate(() => void this.deliverRefund(p, outRefundNo, refund))
     }
     return { ...ok, resultCode: 'SUCCESS', refundId, refundFee }
@@ -267,6 +322,7 @@ export class PayModule implements LocalCloudModule {
         const answer = (await functions.invoke(r.functionName!, this.refundNotification(p, outRefundNo, r), { source: 'wx_paycallback' })) as { errcode?: unknown } | null
         if (answer && answer.errcode === 0) {
           r.delivered = true
+          this.save(p)
           return true
         }
       } catch {
@@ -289,6 +345,7 @@ export class PayModule implements LocalCloudModule {
       p.state = 'SUCCESS'
       p.transactionId = `42${randomBytes(13).toString('hex')}`.slice(0, 28)
       p.timeEnd = wechatTime(this.now())
+      this.save(p)
     }
     if (b.deliver === false) return { outTradeNo: p.outTradeNo, state: p.state, delivered: false, deliveries: p.deliveries }
     const delivered = await this.deliver(p)
@@ -338,6 +395,7 @@ export class PayModule implements LocalCloudModule {
         const answer = (await functions.invoke(p.functionName, this.notification(p), { source: 'wx_paycallback', openid: p.openid })) as { errcode?: unknown } | null
         if (answer && answer.errcode === 0) {
           p.delivered = true
+          this.save(p)
           return true
         }
       } catch {

@@ -246,8 +246,40 @@ describe('categories and on/off sale', () => {
     expect(await shopper()('product', { productId: 'p-soap' })).toMatchObject({ ok: false, code: 'NOT_FOUND' })
     expect(expectOk<any>(await shopper()('listProducts', { categoryId: 'cat-care' })).products).toEqual([])
     expect(await ordersAs(t, 'o-soap')('quote', { lines: [{ skuId: 'p-soap', quantity: 1 }] })).toMatchObject({ ok: false, code: 'PRODUCT_UNAVAILABLE', data: { productId: 'p-soap', skuId: 'p-soap' } })
+    // checkout reads the product's flag from its SKUs (copied there by setOnSale): nothing is reserved
+    const before = await sku(t, 'p-soap')
+    expect(await ordersAs(t, 'o-soap')('create', { requestId: requestId(), lines: [{ skuId: 'p-soap', quantity: 1 }] })).toMatchObject({ ok: false, code: 'PRODUCT_UNAVAILABLE', data: { productId: 'p-soap', skuId: 'p-soap' } })
+    expect(await sku(t, 'p-soap')).toMatchObject({ stock: before.stock, reserved: before.reserved, productOnSale: false })
     await owner()('admin.setOnSale', { productIds: ['p-soap'], onSale: true })
     expect(expectOk<any>(await shopper()('listProducts', { categoryId: 'cat-care' })).products.map((p: any) => p._id)).toEqual(['p-soap'])
+    expect(await ordersAs(t, 'o-soap')('create', { requestId: requestId(), lines: [{ skuId: 'p-soap', quantity: 1 }] })).toMatchObject({ ok: true, data: { order: { lines: [{ skuId: 'p-soap', quantity: 1 }] } } })
+  })
+
+  test('a renamed product with a new cover: the next order snapshots the new name and cover from its SKUs; earlier orders keep theirs', async () => {
+    const created = expectOk<any>(await owner()('admin.createProduct', { requestId: requestId(), product: honeyDraft({ name: '槐花蜜' }) }))
+    const productId = created.product._id
+    const skuId = created.product.skus[0]._id
+    const first = expectOk<any>(await ordersAs(t, 'o-honey-fan')('create', { requestId: requestId(), lines: [{ skuId, quantity: 1 }] }))
+    expect(first.order.lines[0]).toMatchObject({ productId, name: '槐花蜜', image: IMAGE, priceFen: 5800 })
+    const cover = 'cloud://local.6c6f-local-1250000000/products/new/cover-2.png'
+    expectOk(await owner()('admin.updateProduct', { productId, product: honeyDraft({ name: '椴树蜜', images: [cover] }) }))
+    expect(await sku(t, skuId)).toMatchObject({ productName: '椴树蜜', productCover: cover, productOnSale: true })
+    const second = expectOk<any>(await ordersAs(t, 'o-honey-fan')('create', { requestId: requestId(), lines: [{ skuId, quantity: 1 }] }))
+    expect(second.order.lines[0]).toMatchObject({ name: '椴树蜜', image: cover })
+    expect((await storedOrder(t, first.order._id)).lines[0]).toMatchObject({ name: '槐花蜜', image: IMAGE })
+  })
+
+  test('a SKU written before the product fields were copied onto SKUs gets them at its first purchase, priced as before', async () => {
+    await t.db.collection('products').doc('p-legacy').set({ name: '老库存', categoryId: 'cat-tea', description: '', images: [IMAGE], specNames: [], onSale: true, sort: 50, minPriceFen: 990, maxPriceFen: 990, createdAt: new Date() })
+    await t.db.collection('skus').doc('p-legacy').set({ productId: 'p-legacy', specValues: [], spec: '', priceFen: 990, stock: 5, reserved: 0, sold: 0, holds: [], stockLog: [], onSale: true, sort: 0 })
+    const made = expectOk<any>(await ordersAs(t, 'o-legacy')('create', { requestId: requestId(), lines: [{ skuId: 'p-legacy', quantity: 2 }] }))
+    expect(made.order).toMatchObject({ itemsFen: 1980, lines: [{ productId: 'p-legacy', name: '老库存', image: IMAGE, priceFen: 990, quantity: 2 }] })
+    expect(await sku(t, 'p-legacy')).toMatchObject({ stock: 3, reserved: 2, productName: '老库存', productOnSale: true })
+    // a legacy SKU of a product off sale is refused, and reserves nothing
+    await t.db.collection('products').doc('p-legacy-off').set({ name: '下架', categoryId: 'cat-tea', description: '', images: [], specNames: [], onSale: false, sort: 51, createdAt: new Date() })
+    await t.db.collection('skus').doc('p-legacy-off').set({ productId: 'p-legacy-off', specValues: [], spec: '', priceFen: 990, stock: 5, reserved: 0, sold: 0, holds: [], stockLog: [], onSale: true, sort: 0 })
+    expect(await ordersAs(t, 'o-legacy')('create', { requestId: requestId(), lines: [{ skuId: 'p-legacy-off', quantity: 1 }] })).toMatchObject({ ok: false, code: 'PRODUCT_UNAVAILABLE' })
+    expect(await sku(t, 'p-legacy-off')).toMatchObject({ stock: 5, reserved: 0 })
   })
 })
 

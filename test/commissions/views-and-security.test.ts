@@ -118,6 +118,8 @@ describe('entries and requests, one cursor page at a time', () => {
       ['commissions', { sellerId: 's' }, [['creditedAt', -1], ['_id', 1]], 'sellerId_creditedAt_id'],
       ['commissions', { sellerId: 's', creditedAt: k, _id: { $gt: 'c' } }, [['_id', 1]], 'sellerId_creditedAt_id'],
       ['commissions', { sellerId: 's', status: 'pending', creditedAt: { $lt: k } }, [['creditedAt', -1], ['_id', 1]], 'sellerId_status_creditedAt_id'],
+      // the summary's pending entries (what the seller's account adds to the counters stored on the seller)
+      ['commissions', { sellerId: 's', status: 'pending' }, [['creditedAt', -1]], 'sellerId_status_creditedAt_id'],
       ['commissionWithdrawals', {}, [['requestedAt', -1], ['_id', 1]], 'requestedAt_id'],
       ['commissionWithdrawals', { status: 'requested', requestedAt: { $lt: k } }, [['requestedAt', -1], ['_id', 1]], 'status_requestedAt_id'],
       ['commissionWithdrawals', { sellerId: 's', requestedAt: k, _id: { $gt: 'w' } }, [['_id', 1]], 'sellerId_requestedAt_id'],

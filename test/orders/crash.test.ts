@@ -6,17 +6,21 @@ import { exited, serverDb as sdk, startServerProcess as startServer } from '../h
 
 /**
  * kill -9 of the local cloud (run as `npm start` runs it, in its own process) while purchases
- * are provably in flight, then a restart on the same data folder and the expiry timer's run:
- * for every SKU stock + reserved + sold = initial and stock is never negative, every
- * acknowledged order and payment survives, no order is counted twice, and the customers'
- * recorded spend (and the seller's attribution) equals the paid orders' totals.
+ * AND refunds (buyers' requests, the owner's approvals, refund notifications) are provably in
+ * flight, then a restart on the same data folder: WeChat Pay's side (the simulator keeps its state
+ * in DATA_DIR, as WeChat does not crash with us) delivers again every notification not yet
+ * acknowledged, and the `orders` timer recovers the rest. Then: for every SKU stock + reserved +
+ * sold = initial, nothing negative, nothing reserved, sold = the units paid for and not returned;
+ * every acknowledged order and payment survives; every order counted once on its buyer and its
+ * seller; the customers' recorded spend = paid totals - refunds; the seller's commission ledger
+ * adds up.
  *
- * What a restart recovers (backend/orders.ts, the `orders` timer): unpaid orders past expiry are
- * closed and cancelled, their stock released; a cancelled order still holding stock is
- * released; a paid order whose held units were not yet moved to sold has them moved; holds
- * no unpaid order owns (a create killed between reserving and writing its order) go back to stock. The simulated WeChat Pay keeps its payments in memory, so a
- * payment confirmed but not yet settled when the server died is forgotten with it: its order
- * is cancelled by the timer like any unpaid one (on CloudBase queryOrder would settle it).
+ * What a restart recovers (backend/orders.ts, backend/refunds.ts, the `orders` timer): unpaid
+ * orders past expiry are closed and cancelled (or settled, when WeChat says they were paid), their
+ * stock released; a cancelled order still holding stock is released; a paid order whose held units
+ * were not yet moved to sold has them moved; holds no unpaid order owns (a create killed between
+ * reserving and writing its order) go back to stock; an approved refund WeChat Pay never took is
+ * submitted again under its number; a refund's stock return a crash interrupted is finished.
  */
 
 const PRODUCTS = [
@@ -27,10 +31,16 @@ const PRODUCTS = [
   { _id: 'p-crash-few', name: 'crash scarce', priceFen: 12800, stock: 25 },
 ]
 const SELLER = 's_crash'
+const OWNER = 'o-crash-owner'
+/** The store's default commission rate (no settings stored). */
+const RATE_BPS = 1000
 const BUYERS = Array.from({ length: 32 }, (_, i) => `o-crash-${i}`)
 const BOUND = new Set(BUYERS.filter((_, i) => i % 2 === 0))
-/** Acknowledged creates before the kill. */
+/** Acknowledged creates and approved refunds before the kill. */
 const KILL_AFTER = 120
+const REFUNDS_BEFORE_KILL = 12
+/** Concurrent refunders (each: a buyer's request, the owner's approval, often a notification delivered at once). */
+const REFUNDERS = 4
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
@@ -56,6 +66,10 @@ function rng(seed: number) {
 
 let dataDir: string
 let servers: ChildProcess[] = []
+beforeAll(() => {
+  // the server processes inherit the environment: the owner who approves refunds
+  process.env.OWNER_OPENIDS = OWNER
+})
 beforeEach(() => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'crash-'))
 })
@@ -70,24 +84,27 @@ afterEach(async () => {
   fs.rmSync(dataDir, { recursive: true, force: true })
 })
 
-test('kill -9 with purchases in flight, restart, expiry run: stock, orders and recorded spend all add up', async () => {
+test('kill -9 with purchases and refunds in flight, restart, redelivery and timer runs: stock, orders, spend and commissions all add up', async () => {
   const first = await startServer(dataDir, { timers: false })
   servers.push(first.child)
   const db1 = sdk(first.url)
   for (const { _id, name, priceFen, stock } of PRODUCTS) {
     await db1.collection('products').doc(_id).set({ name, categoryId: 'cat-crash', images: [], specNames: [], onSale: true, sort: 1 })
+    // SKUs as written before the product fields were copied onto them: the first purchases backfill them
     await db1.collection('skus').doc(_id).set({ productId: _id, specValues: [], spec: '', priceFen, stock, onSale: true, reserved: 0, sold: 0, holds: [], sort: 0 })
   }
   await db1.collection('sellers').doc(SELLER).set({ openid: 'o-crash-seller', shortCode: 'crash', status: 'active', name: 'crash seller' })
   for (const buyer of BOUND) await db1.collection('customers').doc(buyer).set({ sellerId: SELLER })
+  // refund notifications wait until a refunder delivers one (or the restart does): unacknowledged ones pile up
+  await post(`${first.url}/_local/pay/refundNotifications`, { hold: true })
 
   // the purchases: each buyer creates orders and (mostly) pays them, as fast as the server answers
   const acknowledgedCreates = new Set<string>()
-  const deliveredPayments = new Set<string>()
+  const deliveredPayments: Array<{ orderId: string; openid: string; units: number }> = []
   const outOfStock: string[] = []
   const unexpected: unknown[] = []
-  const inFlight = { create: 0, confirm: 0 }
-  let atKill = { create: 0, confirm: 0 }
+  const inFlight = { create: 0, confirm: 0, refundRequest: 0, approve: 0, notify: 0 }
+  let atKill = { ...inFlight }
   let killed = false
   const buyer = async (openid: string, index: number) => {
     const random = rng(index + 1)
@@ -116,12 +133,60 @@ test('kill -9 with purchases in flight, restart, expiry run: stock, orders and r
       try {
         const confirmed = await post(`${first.url}/_local/pay/confirm`, { outTradeNo: orderId })
         // not delivered yet (the callback kept answering "retry"): WeChat would keep delivering; the order stays unpaid for now
-        if (confirmed.json.delivered === true) deliveredPayments.add(orderId)
+        if (confirmed.json.delivered === true) deliveredPayments.push({ orderId, openid, units: lines.reduce((s, l) => s + l.quantity, 0) })
         else if (confirmed.json.state !== 'SUCCESS') unexpected.push(confirmed.json)
       } catch {
         return
       } finally {
         inFlight.confirm--
+      }
+    }
+  }
+
+  // the refunds: paid orders, each refunded at most once (whole, or one unit when it has more),
+  // approved by the owner (restocked or not), and often notified at once
+  const approvedRefunds = new Set<string>()
+  let refundQueue = 0
+  const step = async <T>(kind: 'refundRequest' | 'approve' | 'notify', run: () => Promise<T>): Promise<T | undefined> => {
+    inFlight[kind]++
+    try {
+      return await run()
+    } catch {
+      return undefined // the server died under this request
+    } finally {
+      inFlight[kind]--
+    }
+  }
+  const refunder = async (index: number) => {
+    const random = rng(1000 + index)
+    while (!killed) {
+      const paid = deliveredPayments[refundQueue]
+      if (!paid) {
+        await sleep(5)
+        continue
+      }
+      refundQueue++
+      const lines = paid.units > 1 && random() < 0.5 ? undefined : null // undefined: one unit of its first line
+      const order = (await db1.collection('orders').doc(paid.orderId).get().catch(() => ({ data: [] }))).data[0]
+      if (!order || killed) continue
+      const partial = lines === undefined ? { lines: [{ skuId: order.lines[0].skuId, quantity: 1 }] } : {}
+      const asked = await step('refundRequest', () => post(`${first.url}/functions/orders`, { action: 'refund.request', data: { orderId: paid.orderId, requestId: `refund-${paid.orderId}`, reason: '不想要了', ...partial } }, paid.openid))
+      if (!asked) return
+      if (asked.json.result?.ok !== true) {
+        unexpected.push(asked.json)
+        continue
+      }
+      const outRefundNo: string = asked.json.result.data.refund.outRefundNo
+      const approved = await step('approve', () => post(`${first.url}/functions/orders`, { action: 'admin.refund.approve', data: { orderId: paid.orderId, restock: random() < 0.5 } }, OWNER))
+      if (!approved) return
+      if (approved.json.result?.ok !== true) {
+        unexpected.push(approved.json)
+        continue
+      }
+      approvedRefunds.add(outRefundNo)
+      if (random() < 0.6) {
+        const notified = await step('notify', () => post(`${first.url}/_local/pay/notifyRefund`, { outRefundNo }))
+        if (!notified) return
       }
     }
   }
@@ -140,24 +205,27 @@ test('kill -9 with purchases in flight, restart, expiry run: stock, orders and r
     }
   })()
 
-  const buyers = Promise.all(BUYERS.map((b, i) => buyer(b, i)))
-  while (acknowledgedCreates.size < KILL_AFTER || inFlight.create === 0) {
+  const running = Promise.all([...BUYERS.map((b, i) => buyer(b, i)), ...Array.from({ length: REFUNDERS }, (_, i) => refunder(i))])
+  const refundsInFlight = () => inFlight.refundRequest + inFlight.approve + inFlight.notify
+  const deadline = Date.now() + 60_000
+  while (acknowledgedCreates.size < KILL_AFTER || approvedRefunds.size < REFUNDS_BEFORE_KILL || inFlight.create === 0 || refundsInFlight() === 0) {
     if (unexpected.length > 0) throw new Error(`unexpected answer before the kill: ${JSON.stringify(unexpected[0])}`)
-    await sleep(2)
+    if (Date.now() > deadline) throw new Error(`no moment with purchases and refunds in flight: ${acknowledgedCreates.size} creates, ${approvedRefunds.size} refunds approved`)
+    await sleep(1)
   }
   sampling = false
-  await sampler
   atKill = { ...inFlight }
   killed = true
   first.child.kill('SIGKILL')
   await exited(first.child)
-  await buyers
+  await Promise.all([running, sampler])
 
-  // purchases were provably in flight when the server died
-  expect(atKill.create + atKill.confirm).toBeGreaterThan(0)
+  // purchases and refunds were provably in flight when the server died
   expect(atKill.create).toBeGreaterThan(0)
+  expect(atKill.refundRequest + atKill.approve + atKill.notify).toBeGreaterThan(0)
   expect(unexpected).toEqual([])
-  expect(deliveredPayments.size).toBeGreaterThan(0)
+  expect(deliveredPayments.length).toBeGreaterThan(0)
+  expect(approvedRefunds.size).toBeGreaterThanOrEqual(REFUNDS_BEFORE_KILL)
   expect(samples.length).toBeGreaterThan(0)
   for (const s of samples) {
     const initial = PRODUCTS.find((p) => p._id === s._id)!.stock
@@ -165,67 +233,115 @@ test('kill -9 with purchases in flight, restart, expiry run: stock, orders and r
     expect(s.stock + s.reserved + s.sold).toBe(initial)
   }
 
-  // restart on the same data, with timers; move the clock past expiry and past the stranded-hold
-  // horizon, so the `orders` timer fires and recovers what the crash left
+  // restart on the same data, with timers: WeChat Pay's side delivers what was not acknowledged;
+  // the clock moves past expiry and past the stranded-hold horizon, so the `orders` timer fires and
+  // recovers what the crash left
   const second = await startServer(dataDir, { timers: true })
   servers.push(second.child)
   const db2 = sdk(second.url)
   const settle = async () => {
     await post(`${second.url}/_local/clock`, { advanceMs: 40 * 60_000 })
     for (let waited = 0; ; waited += 50) {
-      if (waited > 15_000) throw new Error('the expiry timer did not settle the orders')
+      if (waited > 30_000) throw new Error('the restart did not settle the orders and refunds')
       await sleep(50)
       const fns = (await (await fetch(`${second.url}/_local/functions`)).json()) as { functions: Array<{ name: string; inFlight: number }> }
-      if (fns.functions.find((f) => f.name === 'orders')!.inFlight > 0) continue
-      const pending = await db2.collection('orders').where({ status: 'pending_payment' }).count()
-      const held = await db2.collection('skus').where({ reserved: db2.command.gt(0) }).count()
-      if (pending.total === 0 && held.total === 0) return
+      if (fns.functions.some((f) => f.inFlight > 0)) continue
+      const _ = db2.command
+      const counts = await Promise.all([
+        db2.collection('orders').where({ status: 'pending_payment' }).count(),
+        db2.collection('skus').where({ reserved: _.gt(0) }).count(),
+        db2.collection('orders').where({ 'refunds.state': 'approved' }).count(),
+        db2.collection('orders').where({ stockReturnsDue: _.exists(true).and(_.neq([])) }).count(),
+      ])
+      if (counts.every((c) => c.total === 0)) return
     }
   }
   await settle()
-  const snapshot = async () => ({ orders: await allDocs(db2, 'orders'), skus: await allDocs(db2, 'skus'), customers: await allDocs(db2, 'customers'), sellers: await allDocs(db2, 'sellers') })
+  const snapshot = async () => ({
+    orders: await allDocs(db2, 'orders'),
+    skus: await allDocs(db2, 'skus'),
+    // what the purchases and refunds recorded (the value refit timer may rescore customers meanwhile: scores are left out)
+    customers: (await allDocs(db2, 'customers')).map(({ _id, paidOrders, spendFen, stats, sellerId }) => ({ _id, paidOrders, spendFen, stats, sellerId })),
+    sellers: await allDocs(db2, 'sellers'),
+    commissions: await allDocs(db2, 'commissions'),
+  })
   const after = await snapshot()
 
-  // every acknowledged order survived; every payment whose notification was answered is paid
+  // every acknowledged order survived; every payment whose notification was answered is paid (and maybe refunded since)
   const byId = new Map(after.orders.map((o) => [o._id, o]))
   for (const id of acknowledgedCreates) expect(byId.has(id)).toBe(true)
-  for (const id of deliveredPayments) expect(byId.get(id)?.status).toBe('paid')
+  for (const { orderId } of deliveredPayments) expect(['paid', 'refund_requested', 'refunded']).toContain(byId.get(orderId)?.status)
   for (const o of after.orders) {
-    expect(['paid', 'cancelled']).toContain(o.status)
+    expect(['paid', 'cancelled', 'refund_requested', 'refunded']).toContain(o.status)
     expect(o.stockHeld).toBe(false)
+    // every approved refund was accepted and notified (the restart redelivered what the kill cut off); none is lost
+    for (const r of o.refunds ?? []) expect(['requested', 'succeeded']).toContain(r.state)
   }
-  const paid = after.orders.filter((o) => o.status === 'paid')
-  expect(paid.length).toBeGreaterThanOrEqual(deliveredPayments.size)
+  const paid = after.orders.filter((o) => o.status !== 'cancelled')
+  expect(paid.every((o) => o.paidAt && o.transactionId)).toBe(true)
   expect(after.orders.some((o) => o.status === 'cancelled')).toBe(true)
+  const succeeded = paid.flatMap((o) => (o.refunds ?? []).filter((r: any) => r.state === 'succeeded').map((r: any) => ({ order: o, refund: r })))
+  for (const no of approvedRefunds) expect(succeeded.some(({ refund }) => refund.outRefundNo === no)).toBe(true)
+  expect(succeeded.some(({ refund }) => refund.full)).toBe(true)
+  expect(succeeded.some(({ refund }) => !refund.full)).toBe(true)
   // no payment recorded on two orders
   expect(new Set(paid.map((o) => o.transactionId)).size).toBe(paid.length)
+  // each order's refunded amount is its succeeded refunds, once each
+  for (const o of paid) expect({ id: o._id, refundedFen: o.refundedFen ?? 0 }).toEqual({ id: o._id, refundedFen: (o.refunds ?? []).filter((r: any) => r.state === 'succeeded').reduce((s: number, r: any) => s + r.refundFen, 0) })
 
-  // stock: nothing reserved any more, sold = the paid orders' quantities, and the units add up
+  // stock: nothing reserved any more, sold = the units paid for minus those refunded back to stock, and the units add up
   for (const initial of PRODUCTS) {
     const p = after.skus.find((d) => d._id === initial._id)
-    const soldByOrders = paid.flatMap((o) => o.lines).filter((l: any) => l.skuId === initial._id).reduce((s: number, l: any) => s + l.quantity, 0)
+    const units = (lines: any[]) => lines.filter((l: any) => l.skuId === initial._id).reduce((s: number, l: any) => s + l.quantity, 0)
+    const soldByOrders = units(paid.flatMap((o) => o.lines))
+    const returned = units(succeeded.filter(({ refund }) => refund.restock).flatMap(({ refund }) => refund.lines))
     expect({ id: p._id, stock: p.stock >= 0, reserved: p.reserved, holds: p.holds, units: p.stock + p.reserved + p.sold, sold: p.sold }).toEqual({
       id: initial._id,
       stock: true,
       reserved: 0,
       holds: [],
       units: initial.stock,
-      sold: soldByOrders,
+      sold: soldByOrders - returned,
     })
   }
 
-  // each paid order counted once on its buyer and its seller; recorded spend = paid totals
+  // each paid order counted once on its buyer; recorded spend = paid totals - refunds
   const paidTotal = paid.reduce((s, o) => s + o.totalFen, 0)
-  expect(after.customers.reduce((s, c) => s + (c.spendFen ?? 0), 0)).toBe(paidTotal)
+  const refundedTotal = succeeded.reduce((s, { refund }) => s + refund.refundFen, 0)
+  expect(refundedTotal).toBeGreaterThan(0)
+  expect(after.customers.reduce((s, c) => s + (c.spendFen ?? 0), 0)).toBe(paidTotal - refundedTotal)
   for (const c of after.customers) {
     const mine = paid.filter((o) => o._openid === c._id)
-    expect({ id: c._id, paidOrders: c.paidOrders ?? 0, spendFen: c.spendFen ?? 0 }).toEqual({ id: c._id, paidOrders: mine.length, spendFen: mine.reduce((s, o) => s + o.totalFen, 0) })
+    const kept = mine.filter((o) => o.status !== 'refunded')
+    expect({ id: c._id, paidOrders: c.paidOrders ?? 0, spendFen: c.spendFen ?? 0 }).toEqual({ id: c._id, paidOrders: kept.length, spendFen: kept.reduce((s, o) => s + o.totalFen - (o.refundedFen ?? 0), 0) })
   }
+
+  // ... and once on its seller: one commission entry per paid order credited to the seller, its
+  // reversals the refunds' shares, once per refund; the seller's account adds the entries up
   const attributed = paid.filter((o) => o.sellerId === SELLER)
   expect(attributed.length).toBeGreaterThan(0)
-  expect(after.sellers.find((s) => s._id === SELLER)).toMatchObject({ attributedOrders: attributed.length, attributedRevenueFen: attributed.reduce((s, o) => s + o.totalFen, 0) })
+  expect(after.commissions.map((e) => e.orderId).sort()).toEqual(attributed.map((o) => o._id).sort())
+  for (const o of attributed) {
+    const entry = after.commissions.find((e) => e.orderId === o._id)
+    const refunds = succeeded.filter(({ order }) => order._id === o._id).map(({ refund }) => refund.outRefundNo)
+    expect({ id: o._id, amountFen: entry.amountFen, refunds: entry.refunds.map((r: any) => r.refundId).sort() }).toEqual({ id: o._id, amountFen: Math.floor((o.itemsFen * RATE_BPS) / 10_000), refunds: refunds.sort() })
+    if (o.status === 'refunded') expect(entry).toMatchObject({ status: 'reversed', reversedFen: entry.amountFen })
+  }
+  const summary = (await post(`${second.url}/functions/commissions`, { action: 'summary', data: { sellerId: SELLER } }, OWNER)).json.result
+  const sum = (xs: any[], f: (x: any) => number) => xs.reduce((s, x) => s + f(x), 0)
+  expect(summary).toMatchObject({
+    ok: true,
+    data: {
+      summary: {
+        creditedFen: sum(after.commissions, (e) => e.amountFen),
+        reversedFen: sum(after.commissions, (e) => e.reversedFen),
+        pendingFen: sum(after.commissions.filter((e) => e.status === 'pending'), (e) => e.amountFen - e.reversedFen),
+        balanceFen: 0,
+      },
+    },
+  })
 
-  // a second expiry run changes nothing: every recovery step happens once
+  // a second run of the timers (and another restart's redelivery) changes nothing: every recovery step happens once
   await settle()
   expect(await snapshot()).toEqual(after)
-}, 60_000)
+}, 180_000)

@@ -56,3 +56,15 @@ export async function simulatedPayment(t: TestCloud, outTradeNo: string): Promis
   const res = await fetch(`${t.url}/_local/pay/payments/${outTradeNo}`)
   return res.ok ? res.json() : undefined
 }
+
+/**
+ * A seller's attribution as the orders record it (the paid transition writes no counters on the
+ * seller document): the orders credited to them that are paid and not wholly refunded, and the
+ * revenue they kept (total minus what was refunded).
+ */
+export async function attributionOf(t: TestCloud, sellerId: string): Promise<{ orders: number; revenue: number }> {
+  const _ = t.db.command
+  const { data } = await t.db.collection('orders').where({ sellerId, paidAt: _.neq(null), status: _.neq('cancelled') }).limit(1000).field({ status: true, totalFen: true, refundedFen: true }).get()
+  const kept = (data as Array<{ status: string; totalFen: number; refundedFen?: number }>).filter((o) => o.status !== 'refunded')
+  return { orders: kept.length, revenue: kept.reduce((sum, o) => sum + o.totalFen - (o.refundedFen ?? 0), 0) }
+}

@@ -1,6 +1,6 @@
 /** WeChat Pay through the local simulator and the real `payCallback`: the paid transition, duplicates, forgeries, late payments and expiry. */
 import { startTestCloud, type TestCloud } from '../helpers/local-cloud'
-import { confirmPayment, createAndPay, customer, ordersAs, requestId, simulatedPayment, sku, storedOrder, units } from './helpers'
+import { attributionOf, confirmPayment, createAndPay, customer, ordersAs, requestId, simulatedPayment, sku, storedOrder, units } from './helpers'
 
 let t: TestCloud
 beforeAll(async () => {
@@ -54,7 +54,7 @@ describe('the pay path', () => {
     const erin = await customer(t, 'o-erin')
     expect(erin).toMatchObject({ sellerId: 's_test', paidOrders: 2, spendFen: first.order.totalFen + second.order.totalFen })
     expect(erin.stats).toMatchObject({ repeatPurchaseDays: 1, firstDaySpendFen: first.order.totalFen, repeatSpendFen: second.order.totalFen })
-    expect((await t.db.collection('sellers').doc('s_test').get()).data[0]).toMatchObject({ attributedOrders: 2, attributedRevenueFen: first.order.totalFen + second.order.totalFen })
+    expect(await attributionOf(t, 's_test')).toEqual({ orders: 2, revenue: first.order.totalFen + second.order.totalFen })
   })
 
   test('an order whose seller record is gone (a hand-edited database) is still paid; the seller is not recreated', async () => {

@@ -4,7 +4,8 @@
  * often or concurrently it arrives, and forged ones change nothing.
  */
 import { startTestCloud, type TestCloud } from '../helpers/local-cloud'
-import { customer, ordersAs, requestId, simulatedPayment, storedOrder, units } from './helpers'
+import { attributionOf, customer, ordersAs, requestId, simulatedPayment, storedOrder, units } from './helpers'
+import { sellerAccount } from '../commissions/helpers'
 import { configureAfterSale, ok, outbox, owner, paidOrder, payControl, product, runTimer, seller, TEMPLATES, valueFromStoredOrders, waitForOrder } from './after-sale-helpers'
 
 // each test drives several functions and waits for WeChat's asynchronous notifications; the machine is shared
@@ -35,17 +36,14 @@ async function refundThrough(openid: string, orderId: string, restock: boolean, 
   return { refund: asked.refund, order }
 }
 
-async function sellerTotals() {
-  const s = await seller(t, 's_as_refund')
-  return { orders: s.attributedOrders ?? 0, revenue: s.attributedRevenueFen ?? 0 }
-}
+const sellerTotals = () => attributionOf(t, 's_as_refund')
 
 describe('the seller’s commission', () => {
   test('a partial refund takes back the commission on the refunded goods, the rest refunded takes back all of it, once each', async () => {
     await bindToSeller('o-rf-cora')
     const order = await paidOrder(t, 'o-rf-cora', [{ skuId: 'p-soap', quantity: 3 }]) // 3 x 28.00 goods
     const entry = async () => (await t.db.collection('commissions').doc(`c_${order._id}`).get()).data[0]
-    const account = async () => (await seller(t, 's_as_refund')).commission
+    const account = () => sellerAccount(t, 's_as_refund')
     const credited = await entry()
     expect(credited).toMatchObject({ sellerId: 's_as_refund', baseFen: 8400, amountFen: 840, status: 'pending' }) // the default 10 %
     const pendingBefore = (await account()).pendingFen

@@ -1,4 +1,5 @@
 import { startTestCloud, type TestCloud } from '../helpers/local-cloud'
+import { entryOf, paidOrder } from '../commissions/helpers'
 import { as, configureOwner, DAY, doc, expectOk, groupCard, LIN, makeSeller, openKey, openShare, setRule, ZHOU } from './helpers'
 
 let t: TestCloud
@@ -40,6 +41,50 @@ describe('binding a customer who opens a share', () => {
     expect(expectOk(await openShare(t, shopper, ZHOU.code))).toMatchObject({ bound: false, reason: 'keptExisting', sellerId: LIN.sellerId })
     t.cloud.clock.advance(2 * DAY)
     expect(expectOk(await openShare(t, shopper, ZHOU.code))).toMatchObject({ bound: true, sellerId: ZHOU.sellerId })
+  })
+
+  describe('after the window lapsed', () => {
+    test('without a new touch the customer stays bound and the next purchase credits the seller', async () => {
+      const shopper = newShopper()
+      expectOk(await openShare(t, shopper, LIN.code))
+      t.cloud.clock.advance(45 * DAY)
+      const order = await paidOrder(t, shopper, [{ skuId: 'p-walnut', quantity: 1 }])
+      expect(order).toMatchObject({ status: 'paid', sellerId: LIN.sellerId })
+      expect(await entryOf(t, order._id)).toMatchObject({ sellerId: LIN.sellerId, status: 'pending', amountFen: 459 })
+      expect(expectOk(await as(t, 'referral', shopper)('myBinding')).binding).toMatchObject({ sellerId: LIN.sellerId })
+    })
+
+    test('the bound seller’s card opened again renews the window (not a new binding): another seller is refused for another 30 days', async () => {
+      const shopper = newShopper()
+      expectOk(await openShare(t, shopper, LIN.code))
+      const boundAt = (await doc(t, 'customers', shopper)).boundAt
+      t.cloud.clock.advance(40 * DAY)
+      const touchedAt = t.cloud.clock.now()
+      expect(expectOk(await openShare(t, shopper, LIN.code))).toMatchObject({ bound: false, reason: 'alreadyBound', sellerId: LIN.sellerId })
+      const renewed = await doc(t, 'customers', shopper)
+      expect(renewed).toMatchObject({ sellerId: LIN.sellerId, boundAt })
+      expect(new Date(renewed.windowFrom).getTime()).toBeGreaterThanOrEqual(touchedAt)
+      expect(new Date(renewed.windowFrom).getTime()).toBeLessThanOrEqual(t.cloud.clock.now())
+      // a renewal is no new customer for the funnel: the open is recorded unbound
+      expect((await t.db.collection('shareOpens').where({ openid: shopper, bound: true }).count()).total).toBe(1)
+      t.cloud.clock.advance(29 * DAY)
+      expect(expectOk(await openShare(t, shopper, ZHOU.code))).toMatchObject({ bound: false, reason: 'keptExisting', sellerId: LIN.sellerId })
+      t.cloud.clock.advance(2 * DAY)
+      expect(expectOk(await openShare(t, shopper, ZHOU.code))).toMatchObject({ bound: true, sellerId: ZHOU.sellerId })
+      // a new binding: the new seller's window starts with it
+      const rebound = await doc(t, 'customers', shopper)
+      expect(new Date(rebound.windowFrom).getTime()).toBe(new Date(rebound.boundAt).getTime())
+      expect(new Date(rebound.boundAt).getTime()).toBeGreaterThan(touchedAt + 30 * DAY)
+    })
+
+    test('inside the window the seller’s own touches do not extend it', async () => {
+      const shopper = newShopper()
+      expectOk(await openShare(t, shopper, LIN.code))
+      t.cloud.clock.advance(20 * DAY)
+      expectOk(await openShare(t, shopper, LIN.code))
+      t.cloud.clock.advance(11 * DAY)
+      expect(expectOk(await openShare(t, shopper, ZHOU.code))).toMatchObject({ bound: true, sellerId: ZHOU.sellerId })
+    })
   })
 
   test('a 7-day window set by the owner rebinds on day 8', async () => {

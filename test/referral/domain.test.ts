@@ -51,6 +51,26 @@ describe('binding modes', () => {
     else expect(decision.reason).toBe(reason)
   })
 
+  describe('a lapsed window (first touch with a 30-day window)', () => {
+    const lapsed = (windowDaysAgo?: number): CustomerSnapshot => ({ openid: 'o-c', binding: { sellerId: 's-alice', boundAt: NOW - 45 * DAY, ...(windowDaysAgo === undefined ? {} : { windowFrom: NOW - windowDaysAgo * DAY }) } })
+    test('the bound seller’s own touch renews the window: not a new binding', () => {
+      expect(decideBinding({ customer: lapsed(), sharer: alice, rule: rule('firstTouchWindow'), now: NOW })).toEqual({ bind: false, reason: 'alreadyBound', target: expect.objectContaining({ sellerId: 's-alice' }), renewsWindow: true })
+    })
+    test('inside the window (from the binding or from a renewal) the seller’s own touch changes nothing', () => {
+      const inside = { openid: 'o-c', binding: { sellerId: 's-alice', boundAt: NOW - 10 * DAY } }
+      expect(decideBinding({ customer: inside, sharer: alice, rule: rule('firstTouchWindow'), now: NOW })).not.toHaveProperty('renewsWindow')
+      expect(decideBinding({ customer: lapsed(5), sharer: alice, rule: rule('firstTouchWindow'), now: NOW })).not.toHaveProperty('renewsWindow')
+    })
+    test('a renewed window protects from another seller until it lapses in turn', () => {
+      const bob = activeSeller('o-bob', 's-bob')
+      expect(decideBinding({ customer: lapsed(29), sharer: bob, rule: rule('firstTouchWindow'), now: NOW })).toMatchObject({ bind: false, reason: 'keptExisting' })
+      expect(decideBinding({ customer: lapsed(30), sharer: bob, rule: rule('firstTouchWindow'), now: NOW })).toMatchObject({ bind: true, replacesSellerId: 's-alice', target: { sellerId: 's-bob' } })
+    })
+    test('the other modes never renew anything', () => {
+      for (const mode of ['permanentFirstTouch', 'lastTouch'] as const) expect(decideBinding({ customer: lapsed(), sharer: alice, rule: rule(mode), now: NOW })).toEqual({ bind: false, reason: 'alreadyBound', target: expect.anything() })
+    })
+  })
+
   test('the default rule is first touch with a 30-day window, sellers only', () => {
     expect(DEFAULT_BINDING_RULE).toEqual({ mode: 'firstTouchWindow', windowDays: 30, sharePolicy: 'sellersOnly' })
   })
