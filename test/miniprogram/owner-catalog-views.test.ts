@@ -19,7 +19,7 @@ import {
   type ProductForm,
   type StockAdjustment,
 } from '../../miniprogram/owner/product/product-form'
-import { priceRangeText, toProductCard, totalStock, withOnSale } from '../../miniprogram/owner/products/products-view'
+import { priceRangeText, productFilterOf, toCategoryChips, toProductCard, toProductsView, totalStock, withOnSale } from '../../miniprogram/owner/products/products-view'
 import { toOwnerErrorView } from '../../miniprogram/owner/owner-view'
 import { CARRIERS, buyerText, toOrderCard, toShipment } from '../../miniprogram/owner/orders/orders-view'
 import { approvalQuestion, cleanRejectReason, replaceCard, toRefundCard } from '../../miniprogram/owner/refunds/refunds-view'
@@ -246,5 +246,24 @@ describe('refund cards', () => {
     expect(cleanRejectReason('  ')).toBeNull()
     expect(cleanRejectReason('x'.repeat(201))).toBeNull()
     expect(cleanRejectReason(' 已发货，请先退回 ')).toBe('已发货，请先退回')
+  })
+})
+
+describe('the product list’s filters', () => {
+  test('the search box and the chips become admin.products’ filter; a blank keyword and 全部 ask for nothing', () => {
+    expect(productFilterOf({ keyword: '', sale: 'all', categoryId: '' })).toEqual({})
+    expect(productFilterOf({ keyword: '   ', sale: 'all', categoryId: '' })).toEqual({})
+    expect(productFilterOf({ keyword: ' 普洱 ', sale: 'onSale', categoryId: 'cat-tea' })).toEqual({ keyword: '普洱', onSale: true, categoryId: 'cat-tea' })
+    expect(productFilterOf({ keyword: '', sale: 'offSale', categoryId: '' })).toEqual({ onSale: false })
+    expect(productFilterOf({ keyword: 'x'.repeat(40), sale: 'all', categoryId: '' }).keyword).toHaveLength(30)
+  })
+
+  test('category chips start with 全部分类; an empty filtered list says nothing matched', () => {
+    expect(toCategoryChips([{ _id: 'cat-tea', name: '茶', sort: 1 }])).toEqual([
+      { id: '', name: '全部分类' },
+      { id: 'cat-tea', name: '茶' },
+    ])
+    expect(toProductsView([], null, { onSale: false })).toMatchObject({ status: 'empty', filtered: true })
+    expect(toProductsView([], null)).toMatchObject({ status: 'empty', filtered: false })
   })
 })
