@@ -188,7 +188,7 @@ function adminOrder(change: Partial<AdminOrderView> = {}): AdminOrderView {
       { productId: 'p-longjing', skuId: 'p-longjing', name: '明前龙井', spec: '250g / 罐装', priceFen: 16800, quantity: 2, amountFen: 33600 },
       { productId: 'p-soap', skuId: 'p-soap', name: '手工皂', spec: '', priceFen: 2800, quantity: 1, amountFen: 2800 },
     ],
-    itemsFen: 36400, shippingFen: 0, totalFen: 36400, address: null, shipping: null, refundedFen: 0, refunds: [], buyerOpenid: 'o-demo-shopper-01', sellerId: null,
+    itemsFen: 36400, shippingFen: 0, totalFen: 36400, address: null, shipping: null, refundedFen: 0, refunds: [], buyerOpenid: 'o-demo-shopper-01', buyerNickname: null, sellerId: null,
     ...change,
   }
 }
@@ -208,6 +208,7 @@ describe('order cards', () => {
     const shipped = toOrderCard(adminOrder({ status: 'shipped', shipping: { carrier: 'SF', trackingNo: 'SF123', uploaded: true }, refundedFen: 2800 }))
     expect(shipped).toMatchObject({ canShip: false, shippingText: '顺丰 SF123', uploadText: '已同步微信发货信息', refundedText: '已退款 ¥28.00' })
     expect(buyerText('o-short')).toBe('买家 o-short')
+    expect(toOrderCard(adminOrder({ buyerNickname: '阿梅' })).buyerText).toBe('买家 阿梅')
     expect(paid.addressText).toBe('无收货地址')
     const beijing = { name: '王五', phone: '13900000000', province: '北京市', city: '北京市', district: '朝阳区', detail: '建国路1号', postalCode: '' }
     expect(toOrderCard(adminOrder({ address: beijing })).addressText).toBe('王五 13900000000 · 北京市朝阳区建国路1号')
