@@ -340,12 +340,14 @@ describe('the product list’s search and filters', () => {
 describe('orders to ship', () => {
   test('a paid order is shipped with a carrier and a scanned number; WeChat receives the shipping upload', async () => {
     const orderId = await buyAndPay(cloud.url, 'o-owner-buyer-ship', 'p-soap', 2)
+    await dataAs(cloud.url, 'o-owner-buyer-ship', 'profile', 'update', { nickname: '发货测试买家' })
     const page = await open('owner/orders/index')
     expect(data(page).tab).toBe('paid')
     await scrollUntil(page, (c) => c.id === orderId)
     const index = data(page).cards.findIndex((c: { id: string }) => c.id === orderId)
     expect(index).toBeGreaterThanOrEqual(0)
-    expect(data(page).cards[index]).toMatchObject({ statusText: '待发货', canShip: true, totalText: '¥66.00' })
+    expect(data(page).cards[index]).toMatchObject({ statusText: '待发货', canShip: true, totalText: '¥66.00', buyerText: '买家 发货测试买家' })
+    expect(textsOf(page, '.order-meta')[index]).toMatch(/^买家 发货测试买家 · /)
     expect(data(page).cards[index].lines).toEqual([expect.objectContaining({ name: '手工山茶油皂', quantityText: '× 2', amountText: '¥56.00' })])
 
     const toast = jest.spyOn(wx, 'showToast')
