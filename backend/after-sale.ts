@@ -182,16 +182,19 @@ export async function confirmReceipt(db: Db, openid: string, orderId: string): P
 
 const LIST_MAX = 50
 
-interface ListCursor {
+/** Where a page of orders by time stopped: the last order's time (epoch ms) and id. */
+export interface ListCursor {
   t: number
   id: string
 }
 
-function encodeCursor(c: ListCursor): string {
+/** An order list's opaque cursor (the owner's desk, the buyer's list). */
+export function encodeCursor(c: ListCursor): string {
   return Buffer.from(JSON.stringify([c.t, c.id])).toString('base64url')
 }
 
-function decodeCursor(cursor: string): ListCursor {
+/** The position a cursor from encodeCursor holds; INVALID_INPUT for anything else. */
+export function decodeCursor(cursor: string): ListCursor {
   try {
     const [t, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [unknown, unknown]
     if (typeof t === 'number' && Number.isFinite(t) && typeof id === 'string' && id.length <= 64) return { t, id }

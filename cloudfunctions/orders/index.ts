@@ -10,7 +10,7 @@ import { isDuplicateWrite } from '../../backend/db-errors'
 import { action, defineFunction, DomainError } from '../../backend/handler'
 import { cancelUnpaidOrder, closePayment, moveHeldToSold, orderView, releaseLines, releaseOrderStock, releaseStock, reserveStock, type OrderDoc, type StockHold } from '../../backend/orders'
 import { settlePayment } from '../../backend/paid-order'
-import { runAfterSaleTimer } from '../../backend/after-sale'
+import { decodeCursor, encodeCursor, runAfterSaleTimer, type ListCursor } from '../../backend/after-sale'
 import { afterSaleActions } from '../../backend/after-sale-actions'
 import { nonceStr, payEnvId, paySucceeded, paymentGateway, subMchId } from '../../backend/payment'
 import { readStoreSettings } from '../../backend/settings'
@@ -263,25 +263,6 @@ function assertOrderMove(order: OrderDoc, to: OrderDoc['status']): void {
   }
 }
 
-interface ListCursor {
-  t: number
-  id: string
-}
-
-function encodeListCursor(c: ListCursor): string {
-  return Buffer.from(JSON.stringify(['mine', c.t, c.id])).toString('base64url')
-}
-
-function decodeListCursor(cursor: string): ListCursor {
-  try {
-    const [tag, t, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[]
-    if (tag === 'mine' && typeof t === 'number' && Number.isFinite(t) && typeof id === 'string' && id.length <= 64) return { t, id }
-  } catch {
-    // fall through
-  }
-  throw new DomainError('INVALID_INPUT', 'the cursor is not one this list gave')
-}
-
 /** Newest first; equal times by id, descending (the order of the `openid[_status]_createdAt_id` indexes). */
 const newerFirst = (a: OrderDoc, b: OrderDoc): number => new Date(b.createdAt).getTime() - new Date(a.createdAt).getTime() || (a._id < b._id ? 1 : a._id > b._id ? -1 : 0)
 
@@ -316,7 +297,7 @@ async function ordersAfter(filter: Record<string, unknown>, after: ListCursor | 
  * by time, so a tab of several statuses is one call and no page skips over earlier rows.
  */
 async function listOrders(openid: string, statuses: readonly OrderDoc['status'][], cursor: string | undefined, pageSize: number): Promise<ResponseOf<'orders', 'list'>> {
-  const after = cursor === undefined ? undefined : decodeListCursor(cursor)
+  const after = cursor === undefined ? undefined : decodeCursor(cursor)
   const filters = statuses.length === 0 ? [{ _openid: openid }] : [...new Set(statuses)].map((status) => ({ _openid: openid, status }))
   const reads = await Promise.all(filters.map((f) => ordersAfter(f, after, pageSize + 1)))
   const docs = reads.flat().sort(newerFirst) as Array<OrderDoc & { refundedFen?: number }>
@@ -326,7 +307,7 @@ async function listOrders(openid: string, statuses: readonly OrderDoc['status'][
   return {
     orders: page.map((doc) => ({ ...orderView(doc), refundedFen: doc.refundedFen ?? 0 })),
     hasMore,
-    nextCursor: hasMore && last ? encodeListCursor({ t: new Date(last.createdAt).getTime(), id: last._id }) : null,
+    nextCursor: hasMore && last ? encodeCursor({ t: new Date(last.createdAt).getTime(), id: last._id }) : null,
   }
 }
 
