@@ -1,7 +1,7 @@
 import { listAdminProducts, setOnSale } from '../../services/admin-catalog'
 import { listCategories } from '../../services/catalog'
 import { displayUrls } from '../../services/transport'
-import type { AdminProductView } from '../../../typings/catalog'
+import type { AdminProductFilter, AdminProductView } from '../../../typings/catalog'
 import { errorMessage, toastError } from '../../utils/errors'
 import { toOwnerErrorView } from '../owner-view'
 import { LOADING_PRODUCTS, productFilterOf, SALE_CHIPS, toCategoryChips, toProductCard, toProductsView, withOnSale, type ProductCard, type ProductsView, type SaleFilter } from './products-view'
@@ -17,6 +17,8 @@ interface ProductsMethods {
   generation: number
   /** Whether the page was shown once (returning from the editor reloads). */
   shownOnce: boolean
+  /** The filter the shown pages were asked with (null before the first load): more pages continue it, whatever the search box holds now. */
+  applied: AdminProductFilter | null
   cardsOf(products: AdminProductView[]): Promise<ProductCard[]>
   /** Reads the category chips once; without them the list still works (no category chips). */
   loadCategories(): Promise<void>
@@ -38,6 +40,7 @@ Page<ProductsView & { saleChips: typeof SALE_CHIPS }, ProductsMethods>({
   data: { ...LOADING_PRODUCTS, saleChips: SALE_CHIPS },
   generation: 0,
   shownOnce: false,
+  applied: null,
 
   onLoad() {
     return Promise.all([this.loadFirst(), this.loadCategories()]).then(() => undefined)
@@ -106,7 +109,9 @@ Page<ProductsView & { saleChips: typeof SALE_CHIPS }, ProductsMethods>({
     try {
       const { products, nextCursor } = await listAdminProducts(undefined, PAGE_SIZE, filter)
       const cards = await this.cardsOf(products)
-      if (generation === this.generation) this.setData(toProductsView(cards, nextCursor, filter))
+      if (generation !== this.generation) return
+      this.applied = filter
+      this.setData(toProductsView(cards, nextCursor, filter))
     } catch (err) {
       if (generation === this.generation) this.setData(toOwnerErrorView(err))
     }
@@ -118,7 +123,7 @@ Page<ProductsView & { saleChips: typeof SALE_CHIPS }, ProductsMethods>({
     const generation = this.generation
     this.setData({ loadingMore: true })
     try {
-      const filter = productFilterOf(this.data)
+      const filter = this.applied ?? {}
       const page = await listAdminProducts(nextCursor, PAGE_SIZE, filter)
       const cards = await this.cardsOf(page.products)
       if (generation === this.generation) this.setData(toProductsView([...this.data.cards, ...cards], page.nextCursor, filter))
