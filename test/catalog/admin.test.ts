@@ -255,8 +255,8 @@ test('the owner’s hostile events get typed refusals, never INTERNAL', async ()
   const hostile = fc.oneof(fc.anything(), fc.constantFrom(null, '', -1, 0, 1.5, 1e308, { $gt: '' }, '../x', 'cloud://', ['cloud://a/b'], [{ specValues: { $ne: 1 } }]))
   await fc.assert(
     fc.asyncProperty(
-      fc.constantFrom('admin.products', 'admin.createProduct', 'admin.updateProduct', 'admin.adjustStock', 'admin.saveCategories', 'admin.setOnSale'),
-      fc.record({ cursor: hostile, pageSize: hostile, requestId: hostile, productId: hostile, product: fc.oneof(hostile, fc.record({ name: hostile, categoryId: hostile, images: hostile, specNames: hostile, skus: hostile, onSale: hostile, sort: hostile })), skuId: hostile, delta: hostile, categories: hostile, productIds: hostile, onSale: hostile }, { requiredKeys: [] }),
+      fc.constantFrom('admin.products', 'admin.product', 'admin.createProduct', 'admin.updateProduct', 'admin.adjustStock', 'admin.saveCategories', 'admin.setOnSale'),
+      fc.record({ cursor: hostile, pageSize: hostile, keyword: hostile, reason: hostile, requestId: hostile, productId: hostile, product: fc.oneof(hostile, fc.record({ name: hostile, categoryId: hostile, images: hostile, specNames: hostile, skus: hostile, onSale: hostile, sort: hostile })), skuId: hostile, delta: hostile, categories: hostile, productIds: hostile, onSale: hostile }, { requiredKeys: [] }),
       async (action, data) => {
         const res: any = await owner()(action, data)
         if (!res.ok) expect(['INVALID_INPUT', 'NOT_FOUND', 'OUT_OF_STOCK', 'IN_USE']).toContain(res.code)
