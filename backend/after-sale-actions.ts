@@ -8,7 +8,7 @@ import { cloudApp } from './cloud'
 import { action, type ActionSpec } from './handler'
 import { requireOwner } from './roles'
 import { acceptTemplates, subscribeTemplates } from './notifications'
-import { adminView, afterSaleView, anyOrder, buyersOrder, confirmReceipt, listForOwner, refundView, shipOrder } from './after-sale'
+import { adminViewOf, afterSaleView, anyOrder, buyersOrder, confirmReceipt, countByStatus, listForOwner, refundView, shipOrder, WORK_QUEUES } from './after-sale'
 import { approveRefund, rejectRefund, requestRefund, withdrawRefund } from './refunds'
 
 const db = () => cloudApp().database()
@@ -66,12 +66,20 @@ export const afterSaleActions: Record<string, ActionSpec<any, any>> = {
       return listForOwner(db(), data.status, data.cursor, data.pageSize)
     },
   }),
+  'admin.counts': action({
+    schema: z.object({ statuses: z.array(status).min(1).max(7).optional() }).strict(),
+    needsIdentity: true,
+    run: async ({ data, caller }) => {
+      requireOwner(caller)
+      return { counts: await countByStatus(db(), data.statuses ?? WORK_QUEUES) }
+    },
+  }),
   'admin.detail': action({
     schema: orderIdSchema,
     needsIdentity: true,
     run: async ({ data, caller }) => {
       requireOwner(caller)
-      return { order: adminView(await anyOrder(db(), data.orderId)) }
+      return { order: await adminViewOf(db(), await anyOrder(db(), data.orderId)) }
     },
   }),
   'admin.ship': action({
@@ -79,7 +87,7 @@ export const afterSaleActions: Record<string, ActionSpec<any, any>> = {
     needsIdentity: true,
     run: async ({ data, caller }) => {
       requireOwner(caller)
-      return { order: adminView(await shipOrder(db(), data.orderId, data.carrier, data.trackingNo)) }
+      return { order: await adminViewOf(db(), await shipOrder(db(), data.orderId, data.carrier, data.trackingNo)) }
     },
   }),
   'admin.refund.approve': action({
@@ -88,7 +96,7 @@ export const afterSaleActions: Record<string, ActionSpec<any, any>> = {
     run: async ({ data, caller }) => {
       requireOwner(caller)
       const { order, submitted } = await approveRefund(db(), data.orderId, data.restock)
-      return { order: adminView(order), submitted }
+      return { order: await adminViewOf(db(), order), submitted }
     },
   }),
   'admin.refund.reject': action({
@@ -96,7 +104,7 @@ export const afterSaleActions: Record<string, ActionSpec<any, any>> = {
     needsIdentity: true,
     run: async ({ data, caller }) => {
       requireOwner(caller)
-      return { order: adminView(await rejectRefund(db(), data.orderId, data.reason)) }
+      return { order: await adminViewOf(db(), await rejectRefund(db(), data.orderId, data.reason)) }
     },
   }),
 }

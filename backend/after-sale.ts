@@ -93,8 +93,37 @@ export function afterSaleView(doc: AfterSaleOrder): AfterSaleOrderView {
   }
 }
 
-export function adminView(doc: AfterSaleOrder): AdminOrderView {
-  return { ...afterSaleView(doc), buyerOpenid: doc._openid, sellerId: doc.sellerId }
+export function adminView(doc: AfterSaleOrder, buyerNickname: string | null): AdminOrderView {
+  return { ...afterSaleView(doc), buyerOpenid: doc._openid, buyerNickname, sellerId: doc.sellerId }
+}
+
+/**
+ * The owner's views of these orders with their buyers' nicknames, read from the buyers'
+ * profiles (`customers/<openid>`) in one `_.in` query by id whatever the page holds.
+ */
+export async function adminViews(db: Db, docs: readonly AfterSaleOrder[]): Promise<AdminOrderView[]> {
+  const buyers = [...new Set(docs.map((d) => d._openid))]
+  const names = new Map<string, string>()
+  if (buyers.length > 0) {
+    const { data } = await db.collection('customers').where({ _id: db.command.in(buyers) }).limit(buyers.length).field({ nickname: true }).get()
+    for (const c of data as Array<{ _id: string; nickname?: unknown }>) if (typeof c.nickname === 'string' && c.nickname !== '') names.set(c._id, c.nickname)
+  }
+  return docs.map((d) => adminView(d, names.get(d._openid) ?? null))
+}
+
+/** One order as the owner sees it (adminViews). */
+export async function adminViewOf(db: Db, doc: AfterSaleOrder): Promise<AdminOrderView> {
+  return (await adminViews(db, [doc]))[0]
+}
+
+/** The statuses the owner's hub counts by default: to ship, and refunds to decide. */
+export const WORK_QUEUES: readonly OrderStatus[] = ['paid', 'refund_requested']
+
+/** How many orders are in each status now: one count() per status on the `status_createdAt_id` index's prefix. */
+export async function countByStatus(db: Db, statuses: readonly OrderStatus[]): Promise<Partial<Record<OrderStatus, number>>> {
+  const wanted = [...new Set(statuses)]
+  const totals = await Promise.all(wanted.map((status) => db.collection('orders').where({ status }).count()))
+  return Object.fromEntries(wanted.map((status, i) => [status, totals[i].total])) as Partial<Record<OrderStatus, number>>
 }
 
 export async function readOrder(db: Db, orderId: string): Promise<AfterSaleOrder | undefined> {
@@ -153,16 +182,19 @@ export async function confirmReceipt(db: Db, openid: string, orderId: string): P
 
 const LIST_MAX = 50
 
-interface ListCursor {
+/** Where a page of orders by time stopped: the last order's time (epoch ms) and id. */
+export interface ListCursor {
   t: number
   id: string
 }
 
-function encodeCursor(c: ListCursor): string {
+/** An order list's opaque cursor (the owner's desk, the buyer's list). */
+export function encodeCursor(c: ListCursor): string {
   return Buffer.from(JSON.stringify([c.t, c.id])).toString('base64url')
 }
 
-function decodeCursor(cursor: string): ListCursor {
+/** The position a cursor from encodeCursor holds; INVALID_INPUT for anything else. */
+export function decodeCursor(cursor: string): ListCursor {
   try {
     const [t, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [unknown, unknown]
     if (typeof t === 'number' && Number.isFinite(t) && typeof id === 'string' && id.length <= 64) return { t, id }
@@ -199,7 +231,7 @@ export async function listForOwner(db: Db, status: OrderStatus, cursor: string |
   const page = out.slice(0, size)
   const last = page[page.length - 1]
   after = last ? { t: new Date(last.createdAt).getTime(), id: last._id } : undefined
-  return { orders: page.map(adminView), nextCursor: out.length > size && after ? encodeCursor(after) : null }
+  return { orders: await adminViews(db, page), nextCursor: out.length > size && after ? encodeCursor(after) : null }
 }
 
 /** RFC 3339 in China time, as upload_time wants it. */

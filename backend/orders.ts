@@ -76,6 +76,8 @@ export interface StockLogEntry {
   /** Units added to stock (negative: removed). */
   delta: number
   at: Date
+  /** Why the owner adjusted it, as they wrote it (adjustments only). */
+  reason?: string
 }
 
 /**
@@ -191,9 +193,9 @@ export type KeyedStockOutcome = 'applied' | 'alreadyApplied' | 'refused'
  * key with the change. A concurrent duplicate matches nothing once the first has landed; a
  * retry after a lost answer finds its key and answers 'alreadyApplied'.
  */
-async function applyKeyedStockChange(db: Db, skuId: string, key: string, guard: Record<string, unknown>, change: Record<string, unknown>, delta: number): Promise<KeyedStockOutcome> {
+async function applyKeyedStockChange(db: Db, skuId: string, key: string, guard: Record<string, unknown>, change: Record<string, unknown>, delta: number, reason?: string): Promise<KeyedStockOutcome> {
   const _ = db.command
-  const entry: StockLogEntry = { key, delta, at: new Date() }
+  const entry: StockLogEntry = { key, delta, at: new Date(), ...(reason === undefined ? {} : { reason }) }
   const { updated } = await db
     .collection('skus')
     .where({ _id: skuId, 'stockLog.key': _.neq(key), ...guard })
@@ -216,12 +218,13 @@ export function returnSoldStock(db: Db, skuId: string, quantity: number, returnK
 
 /**
  * The owner's stock adjustment by `delta` units (positive: received, negative: written off),
- * once per client request id; stock never goes below zero ('refused' then, or for an unknown SKU).
+ * once per client request id, with the owner's reason in its stock log entry; stock never goes
+ * below zero ('refused' then, or for an unknown SKU).
  */
-export function adjustStock(db: Db, skuId: string, delta: number, requestId: string): Promise<KeyedStockOutcome> {
+export function adjustStock(db: Db, skuId: string, delta: number, requestId: string, reason?: string): Promise<KeyedStockOutcome> {
   if (!Number.isInteger(delta) || delta === 0) throw new RangeError(`an adjustment is a non-zero whole number, got ${delta}`)
   const _ = db.command
-  return applyKeyedStockChange(db, skuId, `adjust:${requestId}`, delta < 0 ? { stock: _.gte(-delta) } : {}, { stock: _.inc(delta) }, delta)
+  return applyKeyedStockChange(db, skuId, `adjust:${requestId}`, delta < 0 ? { stock: _.gte(-delta) } : {}, { stock: _.inc(delta) }, delta, reason)
 }
 
 export type CloseOutcome = 'closed' | 'paid' | 'unavailable'

@@ -18,7 +18,7 @@ import {
 } from '../domain/referral'
 import { buildFunnel } from '../domain/referral/funnel'
 import { dayNumber, dayString, storeDayStart } from '../domain/value'
-import type { NoBindingReason, SellerStatus, SellerView, ShareChannel, ShareEventChannel, SharesFunnel } from '../typings/referral'
+import type { NoBindingReason, SellerStatus, SellerView, ShareChannel, ShareEventChannel, CountedFunnel } from '../typings/referral'
 
 export interface SellerDoc {
   _id: string
@@ -353,7 +353,7 @@ async function inPeriod<T>(collection: string, sellerField: string, sellerId: st
  * customers those opens bound, and the orders credited to them paid in the period (refunded
  * ones left out), grouped per product and per group (the group the buyer was bound through).
  */
-export async function sharesFunnel(sellerId: string, from: string, to: string): Promise<SharesFunnel> {
+export async function sharesFunnel(sellerId: string, from: string, to: string): Promise<CountedFunnel> {
   const _ = db().command
   const start = new Date(storeDayStart(from))
   const end = new Date(storeDayStart(dayString(dayNumber(to) + 1)))

@@ -101,6 +101,15 @@ export interface SaveProductResponse {
   keptOffSale: string[]
 }
 
+/** What the owner's product list narrows by (all optional; together they all apply). */
+export interface AdminProductFilter {
+  /** Part of the name, matched literally and case-insensitively (1-30 characters). */
+  keyword?: string
+  categoryId?: string
+  /** true: on sale only; false: off sale only. */
+  onSale?: boolean
+}
+
 export interface CatalogApi {
   /** The store's categories in display order. */
   categories: { request: Record<string, never>; response: { categories: Category[] } }
@@ -116,18 +125,28 @@ export interface CatalogApi {
   /** One product on sale with its images, specs and SKUs; NOT_FOUND when missing or off sale. */
   product: { request: { productId: string }; response: { product: ProductDetail } }
 
-  /** Owner: every product (on sale or not) in display order, with each SKU's stock, reserved and sold. */
+  /**
+   * Owner: every product (on sale or not) in display order, with each SKU's stock, reserved and
+   * sold, optionally narrowed (AdminProductFilter). Pass `nextCursor` back as `cursor` with the
+   * same filter for the next page.
+   */
   'admin.products': {
-    request: { cursor?: string; pageSize?: number }
+    request: AdminProductFilter & { cursor?: string; pageSize?: number }
     response: { products: AdminProductView[]; nextCursor: string | null }
   }
+  /** Owner: one product, on sale or not, with all its SKUs; NOT_FOUND when it does not exist. */
+  'admin.product': { request: { productId: string }; response: { product: AdminProductView } }
   /** Owner: creates a product with its SKUs, once per client request id (a retry answers the same product). */
   'admin.createProduct': { request: { requestId: string; product: ProductDraft }; response: SaveProductResponse }
   /** Owner: replaces a product's fields and SKUs; SKUs left out are deleted, or taken off sale while they have holds or sales. */
   'admin.updateProduct': { request: { productId: string; product: ProductDraft }; response: SaveProductResponse }
-  /** Owner: adds `delta` units to a SKU's stock (negative removes), once per client request id; stock never goes below zero. */
+  /**
+   * Owner: adds `delta` units to a SKU's stock (negative removes), once per client request id;
+   * stock never goes below zero. `reason` (1-60 characters, e.g. 到货, 盘点, 损耗) is recorded in
+   * the SKU's stock log entry with the change.
+   */
   'admin.adjustStock': {
-    request: { skuId: string; delta: number; requestId: string }
+    request: { skuId: string; delta: number; requestId: string; reason: string }
     response: { sku: AdminSkuView; applied: boolean }
   }
   /** Owner: saves the categories (upserts these; deletes the others, refused while a product is in one). */

@@ -57,6 +57,16 @@ export interface Quote {
   totalFen: number
 }
 
+/** A quoted line with the units of its SKU that can be bought now (stock on sale, at most 99: a cart line's limit). */
+export interface QuotedLine extends OrderLine {
+  available: number
+}
+
+/** What `quote` answers: the quote, each line with what can be bought now. */
+export interface CartQuote extends Quote {
+  lines: QuotedLine[]
+}
+
 /** An order as its owner sees it. */
 export interface OrderView extends Quote {
   _id: string
@@ -71,6 +81,12 @@ export interface OrderView extends Quote {
   address: ShippingAddress | null
 }
 
+/** An order in my list: with what has been refunded of it so far (a partial refund leaves it paid, shipped or completed). */
+export interface OrderListItem extends OrderView {
+  /** Succeeded refunds, fen. */
+  refundedFen: number
+}
+
 /** What `wx.requestPayment` takes, as CloudBase's cloudPay.unifiedOrder returns it. */
 export interface PaymentParams {
   appId: string
@@ -82,8 +98,11 @@ export interface PaymentParams {
 }
 
 export interface OrdersApi extends AfterSaleApi {
-  /** Prices the lines from the database with the store's shipping rule; reserves nothing. */
-  quote: { request: { lines: RequestedLine[] }; response: Quote }
+  /**
+   * Prices the lines from the database with the store's shipping rule; reserves nothing. Each
+   * line carries `available`; an OUT_OF_STOCK refusal's data carries the SKU's `available` too.
+   */
+  quote: { request: { lines: RequestedLine[] }; response: CartQuote }
   /**
    * Creates an order and reserves its stock; a retry with the same requestId answers the same
    * order. `payment` is wx.requestPayment's params, or null when WeChat Pay could not start the
@@ -95,8 +114,14 @@ export interface OrdersApi extends AfterSaleApi {
   pay: { request: { orderId: string }; response: { orderId: string; payment: PaymentParams } }
   /** Cancels my unpaid order and releases its stock. */
   cancel: { request: { orderId: string }; response: { order: OrderView } }
-  /** My orders, newest first, optionally of one status. */
-  list: { request: { status?: OrderStatus; page?: number; pageSize?: number }; response: { orders: OrderView[]; hasMore: boolean } }
+  /**
+   * My orders, newest first, of one `status` or any of `statuses` (neither: all; not both).
+   * Pass `nextCursor` back as `cursor` with the same statuses for the next page (null: last page).
+   */
+  list: {
+    request: { status?: OrderStatus; statuses?: OrderStatus[]; cursor?: string; pageSize?: number }
+    response: { orders: OrderListItem[]; hasMore: boolean; nextCursor: string | null }
+  }
   /** One of my orders. */
   detail: { request: { orderId: string }; response: { order: OrderView } }
 }
@@ -163,6 +188,8 @@ export interface AfterSaleOrderView extends OrderView {
 /** What the owner's order desk shows of an order. */
 export interface AdminOrderView extends AfterSaleOrderView {
   buyerOpenid: string
+  /** The buyer's nickname from their profile (null: they have not set one). */
+  buyerNickname: string | null
   sellerId: string | null
 }
 
@@ -188,6 +215,8 @@ export interface AfterSaleApi {
   'subscribe.accept': { request: { templateIds: string[] }; response: { credits: Partial<Record<SubscribeKind, number>> } }
   /** Owner: orders of one status (paid = to ship, refund_requested = to decide), oldest first, by cursor. */
   'admin.list': { request: { status: OrderStatus; cursor?: string; pageSize?: number }; response: { orders: AdminOrderView[]; nextCursor: string | null } }
+  /** Owner: how many orders are in each of `statuses` now (default the work queues: paid = to ship, refund_requested = to decide). */
+  'admin.counts': { request: { statuses?: OrderStatus[] }; response: { counts: Partial<Record<OrderStatus, number>> } }
   /** Owner: one order. */
   'admin.detail': { request: { orderId: string }; response: { order: AdminOrderView } }
   /** Owner: ships a paid order; the shipping information is uploaded to WeChat (retried by the timer if WeChat fails). */

@@ -29,6 +29,16 @@ export interface SellerView {
   approvedAt?: string
 }
 
+/** A seller in the owner's list, with what they brought. */
+export interface SellerListItem extends SellerView {
+  /** Customers bound to them now. */
+  customers: number
+  /** Paid orders credited to them, less fully refunded ones (kept on the seller document by the payment callback and refunds). */
+  attributedOrders: number
+  /** Those orders' totals less refunds, fen. */
+  attributedRevenueFen: number
+}
+
 export interface MyBinding {
   sellerId: string
   sellerName: string
@@ -91,10 +101,10 @@ export interface ReferralApi {
     request: { sellerId: string }
     response: { seller: SellerView }
   }
-  /** Owner only: sellers, newest first, optionally by status (at most 100). */
+  /** Owner only: sellers, newest first, optionally by status (at most 100), with their customers, attributed orders and revenue. */
   'sellers.list': {
     request: { status?: SellerStatus }
-    response: { sellers: SellerView[] }
+    response: { sellers: SellerListItem[] }
   }
   /** Owner only: the binding rule and share policy. */
   'settings.get': {
@@ -132,6 +142,15 @@ export interface FunnelCounts {
   revenueFen: number
 }
 
+/** One product's funnel, with the product's current name (null: the product no longer exists). */
+export interface ProductFunnel extends FunnelCounts {
+  productId: string
+  name: string | null
+}
+
+/** The funnel as counted from the records, before the products' names are read. */
+export type CountedFunnel = Omit<SharesFunnel, 'byProduct'> & { byProduct: Array<Omit<ProductFunnel, 'name'>> }
+
 export interface SharesFunnel {
   sellerId: string
   /** Store days, inclusive. */
@@ -139,7 +158,7 @@ export interface SharesFunnel {
   to: string
   total: FunnelCounts & { sharesByChannel: Record<ShareEventChannel, number>; opensByChannel: Record<ShareChannel, number> }
   /** Per product shared, opened or sold, by revenue then opens (the store-wide shares without a product are not in it). */
-  byProduct: Array<FunnelCounts & { productId: string }>
+  byProduct: ProductFunnel[]
   /** Per group (openGId) opened in: opens, customers bound through the group, and their paid orders. Shares name no group. */
   byGroup: Array<Omit<FunnelCounts, 'shares'> & { groupId: string }>
   /** True when the period held more records than one answer reads (FUNNEL_CAP per source); the counts are then a lower bound. */

@@ -9,7 +9,8 @@ import { adjustStock as adjustSkuStock, productFieldsOfSkus, type SkuDoc } from 
 import { isDuplicateWrite } from '../../backend/db-errors'
 import { draftProblem, priceRange, skuIdFor, specKey, specLabel } from '../../domain/catalog'
 import type { ResponseOf } from '../../typings/api'
-import type { AdminProductView, AdminSkuView, Category, ProductDraft, SaveProductResponse } from '../../typings/catalog'
+import type { AdminProductFilter, AdminProductView, AdminSkuView, Category, ProductDraft, SaveProductResponse } from '../../typings/catalog'
+import { escapeRegExp } from '../../backend/query'
 import { db, epochOf, productPage, readProduct, skusOf, type CategoryDoc, type ProductDoc } from './store'
 
 function adminSkuView(s: SkuDoc): AdminSkuView {
@@ -35,14 +36,30 @@ function adminProductView(p: ProductDoc, skus: readonly SkuDoc[]): AdminProductV
 
 const ADMIN_SKU_FIELDS = { specValues: true, spec: true, priceFen: true, stock: true, reserved: true, sold: true, holds: true, onSale: true }
 
-/** Every product, on sale or not, in display order (the `sort_id` index), with where each SKU's units are. */
-export async function listAllProducts(cursor: string | undefined, pageSize: number): Promise<ResponseOf<'catalog', 'admin.products'>> {
-  const { rows, nextCursor } = await productPage({}, cursor, pageSize)
+/**
+ * Every product, on sale or not, in display order, with where each SKU's units are; narrowed by
+ * category and/or sale state on an index ending in `sort, _id` (sort_id, onSale_sort_id,
+ * category_sort_id, category_onSale_sort_id) and by a name keyword (literal, case-insensitive)
+ * checked on the rows that index range yields.
+ */
+export async function listAllProducts(filter: AdminProductFilter, cursor: string | undefined, pageSize: number): Promise<ResponseOf<'catalog', 'admin.products'>> {
+  const base: Record<string, unknown> = {}
+  if (filter.categoryId !== undefined) base.categoryId = filter.categoryId
+  if (filter.onSale !== undefined) base.onSale = filter.onSale
+  if (filter.keyword !== undefined) base.name = db().RegExp({ regexp: escapeRegExp(filter.keyword), options: 'i' })
+  const { rows, nextCursor } = await productPage(base, cursor, pageSize)
   const skus = await skusOf(
     rows.map((p) => p._id),
     ADMIN_SKU_FIELDS,
   )
   return { products: rows.map((p) => adminProductView(p, skus.get(p._id) ?? [])), nextCursor }
+}
+
+/** One product, on sale or not, with all its SKUs as the owner manages them; NOT_FOUND when missing. */
+export async function ownerProduct(productId: string): Promise<ResponseOf<'catalog', 'admin.product'>> {
+  const [product, skus] = await Promise.all([readProduct(productId), skusOf([productId], ADMIN_SKU_FIELDS)])
+  if (!product) throw new DomainError('NOT_FOUND', `no product ${productId}`)
+  return { product: adminProductView(product, skus.get(productId) ?? []) }
 }
 
 /** A new product's id from the owner's client request id: a retry of the create lands on the same product. */
@@ -152,9 +169,9 @@ async function readSku(skuId: string): Promise<SkuDoc | undefined> {
   return (data as SkuDoc[])[0]
 }
 
-/** Adds `delta` to a SKU's stock once per request id (backend/orders.ts adjustStock); never below zero. */
-export async function adjustStock(skuId: string, delta: number, requestId: string): Promise<ResponseOf<'catalog', 'admin.adjustStock'>> {
-  const outcome = await adjustSkuStock(db(), skuId, delta, requestId)
+/** Adds `delta` to a SKU's stock once per request id (backend/orders.ts adjustStock), the owner's reason in its stock log entry; never below zero. */
+export async function adjustStock(skuId: string, delta: number, requestId: string, reason: string): Promise<ResponseOf<'catalog', 'admin.adjustStock'>> {
+  const outcome = await adjustSkuStock(db(), skuId, delta, requestId, reason)
   const sku = await readSku(skuId)
   if (!sku) throw new DomainError('NOT_FOUND', `no SKU ${skuId}`)
   if (outcome === 'refused') throw new DomainError('OUT_OF_STOCK', `SKU ${skuId} has ${sku.stock} in stock, cannot remove ${-delta}`, { productId: sku.productId, skuId, stock: sku.stock })

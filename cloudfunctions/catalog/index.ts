@@ -5,7 +5,7 @@
 import { z } from 'zod'
 import { action, defineFunction } from '../../backend/handler'
 import { requireOwner } from '../../backend/roles'
-import { adjustStock, createProduct, listAllProducts, saveCategories, setOnSale, updateProduct } from './admin'
+import { adjustStock, createProduct, listAllProducts, ownerProduct, saveCategories, setOnSale, updateProduct } from './admin'
 import { listCategories, listProducts, productDetail } from './shop'
 
 const DEFAULT_PAGE_SIZE = 20
@@ -59,8 +59,12 @@ export const main = defineFunction('catalog', {
   product: action({ schema: z.object({ productId }).strict(), run: ({ data }) => productDetail(data.productId) }),
 
   'admin.products': action({
-    schema: z.object({ cursor: cursor.optional(), pageSize }).strict(),
-    run: owner((data: { cursor?: string; pageSize: number }) => listAllProducts(data.cursor, data.pageSize)),
+    schema: z.object({ keyword: text(30).optional(), categoryId: categoryId.optional(), onSale: z.boolean().optional(), cursor: cursor.optional(), pageSize }).strict(),
+    run: owner(({ cursor, pageSize, ...filter }: { keyword?: string; categoryId?: string; onSale?: boolean; cursor?: string; pageSize: number }) => listAllProducts(filter, cursor, pageSize)),
+  }),
+  'admin.product': action({
+    schema: z.object({ productId }).strict(),
+    run: owner((data: { productId: string }) => ownerProduct(data.productId)),
   }),
   'admin.createProduct': action({
     schema: z.object({ requestId, product: productDraft }).strict(),
@@ -72,9 +76,9 @@ export const main = defineFunction('catalog', {
   }),
   'admin.adjustStock': action({
     schema: z
-      .object({ skuId, delta: z.number().int().min(-10_000_000).max(10_000_000).refine((d) => d !== 0, 'delta must not be 0'), requestId })
+      .object({ skuId, delta: z.number().int().min(-10_000_000).max(10_000_000).refine((d) => d !== 0, 'delta must not be 0'), requestId, reason: text(60).regex(/^[^\p{Cc}]+$/u) })
       .strict(),
-    run: owner((data: { skuId: string; delta: number; requestId: string }) => adjustStock(data.skuId, data.delta, data.requestId)),
+    run: owner((data: { skuId: string; delta: number; requestId: string; reason: string }) => adjustStock(data.skuId, data.delta, data.requestId, data.reason)),
   }),
   'admin.saveCategories': action({
     schema: z.object({ categories: z.array(z.object({ _id: categoryId, name: text(16), sort: z.number().int().min(-1_000_000).max(1_000_000) }).strict()).max(50) }).strict(),

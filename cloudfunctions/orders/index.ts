@@ -10,7 +10,7 @@ import { isDuplicateWrite } from '../../backend/db-errors'
 import { action, defineFunction, DomainError } from '../../backend/handler'
 import { backfillSkuProductFields, cancelUnpaidOrder, closePayment, moveHeldToSold, orderView, releaseLines, releaseOrderStock, releaseStock, reserveStockAndRead, type OrderDoc, type SkuDoc, type StockHold } from '../../backend/orders'
 import { settlePayment } from '../../backend/paid-order'
-import { runAfterSaleTimer } from '../../backend/after-sale'
+import { decodeCursor, encodeCursor, runAfterSaleTimer, type ListCursor } from '../../backend/after-sale'
 import { afterSaleActions } from '../../backend/after-sale-actions'
 import { nonceStr, payEnvId, paySucceeded, paymentGateway, subMchId } from '../../backend/payment'
 import { readStoreSettings } from '../../backend/settings'
@@ -89,6 +89,36 @@ async function priceLines(lines: RequestedLine[], checkStock: boolean): Promise<
     return quoteOrder(lines, skus, products, settings.shipping, checkStock)
   } catch (err) {
     if (err instanceof PricingError) throw new DomainError(err.code, err.message, { productId: err.productId, skuId: err.skuId })
+    throw err
+  }
+}
+
+/** A cart line can hold at most this many units (the mini program's cart limit). */
+const MAX_CART_UNITS = 99
+
+/** How many units of each SKU can be bought now: its stock on sale, at most MAX_CART_UNITS (0 off sale or unknown). */
+async function unitsAvailable(skuIds: readonly string[]): Promise<Map<string, number>> {
+  const _ = db().command
+  const { data } = await db().collection('skus').where({ _id: _.in([...skuIds]) }).limit(MAX_LINES).field({ stock: true, onSale: true }).get()
+  const found = new Map((data as Array<{ _id: string; stock: number; onSale: boolean }>).map((s) => [s._id, s.onSale ? Math.max(0, Math.min(s.stock, MAX_CART_UNITS)) : 0]))
+  return new Map(skuIds.map((id) => [id, found.get(id) ?? 0]))
+}
+
+/**
+ * The `quote` action: priceLines, each line with the units that can be bought now, so a cart
+ * bounds its steppers without reading the catalogue; an OUT_OF_STOCK refusal carries the SKU's
+ * `available` too. The stock is read after the prices (a quote reserves nothing; create decides).
+ */
+async function quoteWithAvailability(lines: RequestedLine[]): Promise<ResponseOf<'orders', 'quote'>> {
+  try {
+    const quote = await priceLines(lines, true)
+    const available = await unitsAvailable(quote.lines.map((l) => l.skuId))
+    return { ...quote, lines: quote.lines.map((l) => ({ ...l, available: available.get(l.skuId) ?? 0 })) }
+  } catch (err) {
+    if (err instanceof DomainError && err.code === 'OUT_OF_STOCK') {
+      const { skuId } = err.data as { skuId: string }
+      throw new DomainError('OUT_OF_STOCK', err.message, { ...(err.data as object), available: (await unitsAvailable([skuId])).get(skuId) ?? 0 })
+    }
     throw err
   }
 }
@@ -269,12 +299,52 @@ function assertOrderMove(order: OrderDoc, to: OrderDoc['status']): void {
   }
 }
 
-async function listOrders(openid: string, status: OrderDoc['status'] | undefined, page: number, pageSize: number): Promise<ResponseOf<'orders', 'list'>> {
-  const filter: Record<string, unknown> = { _openid: openid }
-  if (status) filter.status = status
-  const { data } = await db().collection('orders').where(filter).orderBy('createdAt', 'desc').skip(page * pageSize).limit(pageSize + 1).get()
-  const docs = data as OrderDoc[]
-  return { orders: docs.slice(0, pageSize).map(orderView), hasMore: docs.length > pageSize }
+/** Newest first; equal times by id, descending (the order of the `openid[_status]_createdAt_id` indexes). */
+const newerFirst = (a: OrderDoc, b: OrderDoc): number => new Date(b.createdAt).getTime() - new Date(a.createdAt).getTime() || (a._id < b._id ? 1 : a._id > b._id ? -1 : 0)
+
+/**
+ * Up to `limit` of the buyer's orders matching `filter` after the cursor, newest first, read in
+ * index order (`_openid[, status], createdAt -1, _id -1`): the rest of time t with a smaller id,
+ * then earlier times; each read an equality prefix and one range, stopped at the limit.
+ */
+async function ordersAfter(filter: Record<string, unknown>, after: ListCursor | undefined, limit: number): Promise<OrderDoc[]> {
+  const _ = db().command
+  const orders = db().collection('orders')
+  const out: OrderDoc[] = []
+  if (after) {
+    const { data } = await orders.where({ ...filter, createdAt: new Date(after.t), _id: _.lt(after.id) }).orderBy('_id', 'desc').limit(limit).get()
+    out.push(...(data as OrderDoc[]))
+  }
+  if (out.length < limit) {
+    const { data } = await orders
+      .where({ ...filter, ...(after ? { createdAt: _.lt(new Date(after.t)) } : {}) })
+      .orderBy('createdAt', 'desc')
+      .orderBy('_id', 'desc')
+      .limit(limit - out.length)
+      .get()
+    out.push(...(data as OrderDoc[]))
+  }
+  return out
+}
+
+/**
+ * My orders, newest first, of any of `statuses` (none: all), a page after an opaque cursor. Each
+ * status is read on its own index range (at most pageSize + 1 rows each) and the reads merged
+ * by time, so a tab of several statuses is one call and no page skips over earlier rows.
+ */
+async function listOrders(openid: string, statuses: readonly OrderDoc['status'][], cursor: string | undefined, pageSize: number): Promise<ResponseOf<'orders', 'list'>> {
+  const after = cursor === undefined ? undefined : decodeCursor(cursor)
+  const filters = statuses.length === 0 ? [{ _openid: openid }] : [...new Set(statuses)].map((status) => ({ _openid: openid, status }))
+  const reads = await Promise.all(filters.map((f) => ordersAfter(f, after, pageSize + 1)))
+  const docs = reads.flat().sort(newerFirst) as Array<OrderDoc & { refundedFen?: number }>
+  const page = docs.slice(0, pageSize)
+  const last = page[page.length - 1]
+  const hasMore = docs.length > pageSize
+  return {
+    orders: page.map((doc) => ({ ...orderView(doc), refundedFen: doc.refundedFen ?? 0 })),
+    hasMore,
+    nextCursor: hasMore && last ? encodeCursor({ t: new Date(last.createdAt).getTime(), id: last._id }) : null,
+  }
 }
 
 /** Settles an order WeChat says is paid, from queryOrder (the notification may never have come). */
@@ -378,7 +448,7 @@ async function releaseStrandedStock(): Promise<number> {
 const handle = defineFunction('orders', {
   quote: action({
     schema: z.object({ lines: linesSchema }).strict(),
-    run: ({ data }) => priceLines(mergeLines(data.lines), true),
+    run: ({ data }) => quoteWithAvailability(mergeLines(data.lines)),
   }),
   create: action({
     schema: z.object({ requestId: z.string().regex(/^[0-9A-Za-z_-]{8,64}$/), lines: linesSchema, address: addressSchema.optional() }).strict(),
@@ -389,9 +459,17 @@ const handle = defineFunction('orders', {
   cancel: action({ schema: orderIdSchema, needsIdentity: true, run: ({ data, caller }) => cancelOrder(caller.openid!, data.orderId) }),
   detail: action({ schema: orderIdSchema, needsIdentity: true, run: async ({ data, caller }) => ({ order: orderView(await myOrder(caller.openid!, data.orderId)) }) }),
   list: action({
-    schema: z.object({ status: statusSchema.optional(), page: z.number().int().min(0).max(1000).default(0), pageSize: z.number().int().min(1).max(50).default(20) }).strict(),
+    schema: z
+      .object({
+        status: statusSchema.optional(),
+        statuses: z.array(statusSchema).min(1).max(7).optional(),
+        cursor: z.string().min(1).max(200).optional(),
+        pageSize: z.number().int().min(1).max(50).default(20),
+      })
+      .strict()
+      .refine((d) => d.status === undefined || d.statuses === undefined, 'give status or statuses, not both'),
     needsIdentity: true,
-    run: ({ data, caller }) => listOrders(caller.openid!, data.status, data.page, data.pageSize),
+    run: ({ data, caller }) => listOrders(caller.openid!, data.statuses ?? (data.status ? [data.status] : []), data.cursor, data.pageSize),
   }),
   ...afterSaleActions,
 })

@@ -22,6 +22,7 @@ import {
   sellerView,
   sharesFunnel,
   writeSettings,
+  type SellerDoc,
 } from '../../backend/referral'
 import { referralSettingsPatchSchema } from '../../backend/settings'
 import { dayNumber, dayString, storeDayOf } from '../../domain/value'
@@ -29,11 +30,37 @@ import { isOwner, requireOwner } from '../../backend/roles'
 import { wechatOpenApi } from '../../backend/wechat-open-api'
 import { channelOfScene, decodeScene, encodeScene } from '../../domain/referral'
 import type { ResponseOf } from '../../typings/api'
+import type { CountedFunnel, SellerListItem, SharesFunnel } from '../../typings/referral'
 
 /** Where a product card and a poster lead: the home page reads `ref`/`scene` and routes to the product. */
 const HOME_PAGE = 'pages/home/index'
 const PRODUCT_PAGE = 'pages/product/detail/index'
 const STORE_TITLE = process.env.STORE_NAME || '小店'
+
+const db = () => cloudApp().database()
+
+/**
+ * Sellers as the owner's list shows them: the attributed orders and revenue the payment callback
+ * and refunds keep on the seller document (absent: none yet), and the customers bound to each,
+ * counted on the `sellerId_boundAt` index (one count() per seller, in parallel).
+ */
+async function sellerListItems(sellers: ReadonlyArray<SellerDoc & { attributedOrders?: unknown; attributedRevenueFen?: unknown }>): Promise<SellerListItem[]> {
+  const counts = await Promise.all(sellers.map((s) => db().collection('customers').where({ sellerId: s._id }).count()))
+  const whole = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) ? value : 0)
+  return sellers.map((s, i) => ({ ...sellerView(s), customers: counts[i].total, attributedOrders: whole(s.attributedOrders), attributedRevenueFen: whole(s.attributedRevenueFen) }))
+}
+
+/** The funnel with each product's current name, read in one `_.in` query (null: the product is gone). */
+async function withProductNames(funnel: CountedFunnel): Promise<SharesFunnel> {
+  const ids = funnel.byProduct.map((p) => p.productId)
+  const names = new Map<string, string>()
+  for (let i = 0; i < ids.length; i += 100) {
+    const chunk = ids.slice(i, i + 100)
+    const { data } = await db().collection('products').where({ _id: db().command.in(chunk) }).limit(chunk.length).field({ name: true }).get()
+    for (const p of data as Array<{ _id: string; name: string }>) names.set(p._id, p.name)
+  }
+  return { ...funnel, byProduct: funnel.byProduct.map((p) => ({ ...p, name: names.get(p.productId) ?? null })) }
+}
 
 const shortCode = z.string().regex(/^[0-9A-Za-z]{4,16}$/)
 /** Product ids as a scene can carry them (see domain/referral/codes.ts). */
@@ -204,13 +231,13 @@ export const main = defineFunction('referral', {
     },
   }),
 
-  /** Owner only: sellers, newest first. */
+  /** Owner only: sellers, newest first, each with their customers and attributed orders and revenue. */
   'sellers.list': action({
     schema: z.object({ status: z.enum(['active', 'pending']).optional() }).strict(),
     needsIdentity: true,
-    run: async ({ data, caller }) => {
+    run: async ({ data, caller }): Promise<ResponseOf<'referral', 'sellers.list'>> => {
       requireOwner(caller)
-      return { sellers: (await listSellers(data.status)).map(sellerView) }
+      return { sellers: await sellerListItems(await listSellers(data.status)) }
     },
   }),
 
@@ -256,7 +283,7 @@ export const main = defineFunction('referral', {
       const from = data.from ?? dayString(dayNumber(to) - (DEFAULT_FUNNEL_DAYS - 1))
       const span = dayNumber(to) - dayNumber(from) + 1
       if (span < 1 || span > MAX_FUNNEL_DAYS) throw new DomainError('INVALID_INPUT', `the period runs from 'from' to 'to', 1 to ${MAX_FUNNEL_DAYS} days`)
-      return { funnel: await sharesFunnel(sellerId, from, to) }
+      return { funnel: await withProductNames(await sharesFunnel(sellerId, from, to)) }
     },
   }),
 })

@@ -3,7 +3,7 @@
  * opens by channel, customers bound, paid orders and revenue; in total, per product, per group.
  * Pure: the caller loads the records (index ranges) and passes them in.
  */
-import type { FunnelCounts, ShareChannel, ShareEventChannel, SharesFunnel } from '../../typings/referral'
+import type { CountedFunnel, FunnelCounts, ShareChannel, ShareEventChannel } from '../../typings/referral'
 
 export interface FunnelShare {
   channel: ShareEventChannel
@@ -35,7 +35,7 @@ export function buildFunnel(
   shares: readonly FunnelShare[],
   opens: readonly FunnelOpen[],
   orders: readonly FunnelOrder[],
-): SharesFunnel {
+): CountedFunnel {
   const total = {
     ...zero(),
     sharesByChannel: Object.fromEntries(SHARE_CHANNELS.map((c) => [c, 0])) as Record<ShareEventChannel, number>,

@@ -1,26 +1,24 @@
 /** The owner's catalogue tools (`catalog.admin.*`): the only module that calls them. */
 import type { ResponseOf } from '../../typings/api'
-import type { AdminProductView, AdminSkuView, ProductDraft, SaveProductResponse } from '../../typings/catalog'
-import { callFunction } from './transport'
-
-/** One page of every product (on sale or not) in display order; pass `nextCursor` back for the next. */
-export function listAdminProducts(cursor?: string, pageSize = 20): Promise<ResponseOf<'catalog', 'admin.products'>> {
-  return callFunction('catalog', 'admin.products', cursor ? { cursor, pageSize } : { pageSize })
-}
+import type { AdminProductFilter, AdminProductView, AdminSkuView, ProductDraft, SaveProductResponse } from '../../typings/catalog'
+import { callFunction, isApiError } from './transport'
 
 /**
- * One product as the owner manages it, found by paging `admin.products` (the API has no
- * single-product read for owners); null when no page holds it.
+ * One page of every product (on sale or not) in display order, narrowed by `filter` (name
+ * keyword, category, sale state); pass `nextCursor` back with the same filter for the next.
  */
-export async function findAdminProduct(productId: string): Promise<AdminProductView | null> {
-  let cursor: string | undefined
-  do {
-    const page = await listAdminProducts(cursor, 50)
-    const found = page.products.find((p) => p._id === productId)
-    if (found) return found
-    cursor = page.nextCursor ?? undefined
-  } while (cursor)
-  return null
+export function listAdminProducts(cursor?: string, pageSize = 20, filter: AdminProductFilter = {}): Promise<ResponseOf<'catalog', 'admin.products'>> {
+  return callFunction('catalog', 'admin.products', { ...filter, ...(cursor ? { cursor } : {}), pageSize })
+}
+
+/** One product as the owner manages it (on sale or not, every SKU); null when it does not exist. */
+export async function adminProduct(productId: string): Promise<AdminProductView | null> {
+  try {
+    return (await callFunction('catalog', 'admin.product', { productId })).product
+  } catch (err) {
+    if (isApiError(err) && err.code === 'NOT_FOUND') return null
+    throw err
+  }
 }
 
 /** Creates a product once per `requestId` (a retry with the same id answers the same product). */
@@ -33,9 +31,9 @@ export function updateProduct(productId: string, product: ProductDraft): Promise
   return callFunction('catalog', 'admin.updateProduct', { productId, product })
 }
 
-/** Adds `delta` units to a SKU's stock once per `requestId`; `applied: false` = that request was already applied. */
-export function adjustStock(skuId: string, delta: number, requestId: string): Promise<{ sku: AdminSkuView; applied: boolean }> {
-  return callFunction('catalog', 'admin.adjustStock', { skuId, delta, requestId })
+/** Adds `delta` units to a SKU's stock once per `requestId`, recording the owner's `reason`; `applied: false` = that request was already applied. */
+export function adjustStock(skuId: string, delta: number, requestId: string, reason: string): Promise<{ sku: AdminSkuView; applied: boolean }> {
+  return callFunction('catalog', 'admin.adjustStock', { skuId, delta, requestId, reason })
 }
 
 /** Puts products on or off sale. */

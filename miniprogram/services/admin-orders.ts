@@ -8,6 +8,11 @@ export function listAdminOrders(status: OrderStatus, cursor?: string, pageSize =
   return callFunction('orders', 'admin.list', cursor ? { status, cursor, pageSize } : { status, pageSize })
 }
 
+/** How many orders are in each of these statuses now (the hub's badges: paid = to ship, refund_requested = to decide). */
+export async function countOrders(statuses: OrderStatus[]): Promise<Partial<Record<OrderStatus, number>>> {
+  return (await callFunction('orders', 'admin.counts', { statuses })).counts
+}
+
 export async function adminOrderDetail(orderId: string): Promise<AdminOrderView> {
   return (await callFunction('orders', 'admin.detail', { orderId })).order
 }

@@ -3,14 +3,17 @@
  * `orders` function for buying. Prices and totals always come from the server; the client never
  * decides that an order is paid (`waitForPaid` reads the order until payCallback has settled it).
  */
-import type { OrderView, PaymentParams, Quote, RequestedLine, ShippingAddress, SubscribeKind } from '../../typings/orders'
+import type { CartQuote, OrderView, PaymentParams, RequestedLine, ShippingAddress, SubscribeKind } from '../../typings/orders'
 import type { ProductDetail } from '../../typings/catalog'
 import { formatFen } from '../utils/money'
 import { productDetail } from './catalog'
 import { callFunction, isApiError, requestPayment, type PaymentSheetOutcome } from './transport'
 
-/** Prices lines from the database with the store's shipping rule (OUT_OF_STOCK / PRODUCT_UNAVAILABLE name the line in `data.skuId`). */
-export function quoteLines(lines: RequestedLine[]): Promise<Quote> {
+/**
+ * Prices lines from the database with the store's shipping rule, each line with the units that
+ * can be bought now (OUT_OF_STOCK / PRODUCT_UNAVAILABLE name the line in `data.skuId`).
+ */
+export function quoteLines(lines: RequestedLine[]): Promise<CartQuote> {
   return callFunction('orders', 'quote', { lines })
 }
 
@@ -19,15 +22,19 @@ export interface RefusedLine extends RequestedLine {
   code: 'OUT_OF_STOCK' | 'PRODUCT_UNAVAILABLE'
   /** '' when the SKU is unknown. */
   productId: string
+  /** Units that can be bought now, as an OUT_OF_STOCK refusal says (absent for other refusals). */
+  available?: number
 }
 
 /** The line a quote refusal names, when it names one of `lines`. */
 export function refusedLineOf(err: unknown, lines: readonly RequestedLine[]): RefusedLine | null {
   if (!isApiError(err) || (err.code !== 'OUT_OF_STOCK' && err.code !== 'PRODUCT_UNAVAILABLE')) return null
-  const data = (err.data ?? {}) as { skuId?: unknown; productId?: unknown }
+  const data = (err.data ?? {}) as { skuId?: unknown; productId?: unknown; available?: unknown }
   const line = lines.find((l) => l.skuId === data.skuId)
   if (!line) return null
-  return { ...line, code: err.code, productId: typeof data.productId === 'string' ? data.productId : '' }
+  const refused: RefusedLine = { ...line, code: err.code, productId: typeof data.productId === 'string' ? data.productId : '' }
+  if (typeof data.available === 'number' && Number.isInteger(data.available) && data.available >= 0) refused.available = data.available
+  return refused
 }
 
 /**
@@ -35,7 +42,7 @@ export function refusedLineOf(err: unknown, lines: readonly RequestedLine[]): Re
  * one line, so each refused line is set aside (with why) and the rest quoted again, at most once
  * per line. `quote` is null when no line is left.
  */
-export async function quoteWhatCanBeBought(lines: readonly RequestedLine[]): Promise<{ quote: Quote | null; refused: RefusedLine[] }> {
+export async function quoteWhatCanBeBought(lines: readonly RequestedLine[]): Promise<{ quote: CartQuote | null; refused: RefusedLine[] }> {
   const refused: RefusedLine[] = []
   let rest = [...lines]
   while (rest.length > 0) {

@@ -3,15 +3,15 @@
  * refund, withdraw it): typed calls to the `orders` function. Checkout and payment live in
  * services/checkout.ts.
  */
-import type { RequestOf } from '../../typings/api'
-import type { AfterSaleOrderView, OrderStatus, OrderView, RefundView } from '../../typings/orders'
+import type { RequestOf, ResponseOf } from '../../typings/api'
+import type { AfterSaleOrderView, OrderListItem, OrderStatus, OrderView, RefundView } from '../../typings/orders'
 import { callFunction } from './transport'
 
 /** The list action's page size ceiling (the function refuses more). */
 export const ORDERS_PAGE_SIZE = 10
 
-/** One page of my orders, newest first, optionally of one status; `page` counts from 0. */
-export function listMyOrders(request: RequestOf<'orders', 'list'>): Promise<{ orders: OrderView[]; hasMore: boolean }> {
+/** One page of my orders, newest first, of the given statuses (none: all); pass `nextCursor` back as `cursor` for the next. */
+export function listMyOrders(request: RequestOf<'orders', 'list'>): Promise<ResponseOf<'orders', 'list'>> {
   return callFunction('orders', 'list', request)
 }
 
@@ -54,62 +54,34 @@ export function newRequestId(now: number = Date.now(), random: () => number = Ma
   return `r${now.toString(36)}_${tail}`
 }
 
-// ---- infinite scroll over one or several statuses ----------------------------------------------
+// ---- infinite scroll over a tab's statuses ------------------------------------------------------
 
-/** One status's pages (or every status when `status` is undefined): rows fetched but not yet shown. */
-interface FeedStream {
-  status?: OrderStatus
-  nextPage: number
-  hasMore: boolean
-  buffer: OrderView[]
-}
-
-/** Where an order list is: what each status's pages have given so far and which orders are shown. */
+/** Where an order list is: its statuses (undefined: all) and the cursor the last page ended at. */
 export interface OrderFeed {
-  streams: FeedStream[]
-  shownIds: string[]
+  statuses?: readonly OrderStatus[]
+  cursor: string | null
+  hasMore: boolean
 }
 
-export type FetchOrdersPage = (request: { status?: OrderStatus; page: number; pageSize: number }) => Promise<{ orders: OrderView[]; hasMore: boolean }>
+export type FetchOrdersPage = (request: RequestOf<'orders', 'list'>) => Promise<ResponseOf<'orders', 'list'>>
 
-/** A feed of my orders of these statuses (undefined: all), from the start. */
+/** A feed of my orders of these statuses (undefined or empty: all), from the start. */
 export function startOrderFeed(statuses?: readonly OrderStatus[]): OrderFeed {
-  const streams = statuses && statuses.length > 0 ? statuses.map((status) => ({ status, nextPage: 0, hasMore: true, buffer: [] })) : [{ nextPage: 0, hasMore: true, buffer: [] }]
-  return { streams, shownIds: [] }
+  return { ...(statuses && statuses.length > 0 ? { statuses } : {}), cursor: null, hasMore: true }
 }
 
 /** Whether the feed has more orders to give. */
 export function feedHasMore(feed: OrderFeed): boolean {
-  return feed.streams.some((s) => s.hasMore || s.buffer.length > 0)
+  return feed.hasMore
 }
 
-const newerFirst = (a: OrderView, b: OrderView): number => b.createdAt - a.createdAt || (a._id < b._id ? 1 : a._id > b._id ? -1 : 0)
-
 /**
- * The next `pageSize` orders of the feed, newest first, and the feed after them. The list action
- * takes one status, so a feed of several statuses merges their pages by creation time (a status's
- * next page is fetched only when its buffer runs dry). The action pages by offset: an order that
- * arrives or changes status between two pages can shift a row, so orders already shown are skipped.
+ * The next `pageSize` orders of the feed, newest first, and the feed after them: one list call
+ * for all the tab's statuses, continuing from the server's cursor (an order that arrives between
+ * two pages never shifts or repeats one already shown).
  */
-export async function nextOrders(feed: OrderFeed, pageSize: number = ORDERS_PAGE_SIZE, fetchPage: FetchOrdersPage = listMyOrders): Promise<{ orders: OrderView[]; feed: OrderFeed }> {
-  const streams = feed.streams.map((s) => ({ ...s, buffer: [...s.buffer] }))
-  const shown = new Set(feed.shownIds)
-  const orders: OrderView[] = []
-  while (orders.length < pageSize) {
-    const dry = streams.filter((s) => s.buffer.length === 0 && s.hasMore)
-    const pages = await Promise.all(dry.map((s) => fetchPage({ ...(s.status ? { status: s.status } : {}), page: s.nextPage, pageSize })))
-    dry.forEach((s, i) => {
-      s.buffer.push(...pages[i].orders)
-      s.nextPage++
-      s.hasMore = pages[i].hasMore && pages[i].orders.length > 0
-    })
-    const live = streams.filter((s) => s.buffer.length > 0)
-    if (live.length === 0) break
-    const newest = live.reduce((a, b) => (newerFirst(a.buffer[0], b.buffer[0]) <= 0 ? a : b))
-    const order = newest.buffer.shift()!
-    if (shown.has(order._id)) continue
-    shown.add(order._id)
-    orders.push(order)
-  }
-  return { orders, feed: { streams, shownIds: [...shown] } }
+export async function nextOrders(feed: OrderFeed, pageSize: number = ORDERS_PAGE_SIZE, fetchPage: FetchOrdersPage = listMyOrders): Promise<{ orders: OrderListItem[]; feed: OrderFeed }> {
+  if (!feed.hasMore) return { orders: [], feed }
+  const page = await fetchPage({ ...(feed.statuses ? { statuses: [...feed.statuses] } : {}), ...(feed.cursor ? { cursor: feed.cursor } : {}), pageSize })
+  return { orders: page.orders, feed: { ...feed, cursor: page.nextCursor, hasMore: page.nextCursor !== null } }
 }

@@ -1,6 +1,6 @@
 /** Share opens, share cards, poster codes and seller applications: the only module that calls the `referral` function. */
 import type { RequestOf, ResponseOf } from '../../typings/api'
-import type { MyBinding, SellerStatus, SellerView, SharesFunnel } from '../../typings/referral'
+import type { MyBinding, SellerListItem, SellerStatus, SellerView, SharesFunnel } from '../../typings/referral'
 import { callFunction } from './transport'
 
 export type RecordOpenRequest = RequestOf<'referral', 'recordOpen'>
@@ -37,7 +37,7 @@ export type ReferralSettingsPatch = RequestOf<'referral', 'settings.update'>
 export type ReferralSettingsNow = ResponseOf<'referral', 'settings.get'>['settings']
 
 /** Owner only: sellers newest first (at most 100), optionally of one status. */
-export async function listSellers(status?: RequestOf<'referral', 'sellers.list'>['status']): Promise<SellerView[]> {
+export async function listSellers(status?: RequestOf<'referral', 'sellers.list'>['status']): Promise<SellerListItem[]> {
   return (await callFunction('referral', 'sellers.list', status ? { status } : {})).sellers
 }
 

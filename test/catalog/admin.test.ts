@@ -43,7 +43,7 @@ describe('only the owner', () => {
       ['admin.products', {}],
       ['admin.createProduct', { requestId: requestId(), product: honeyDraft() }],
       ['admin.updateProduct', { productId: 'p-soap', product: honeyDraft() }],
-      ['admin.adjustStock', { skuId: 'p-soap', delta: 5, requestId: requestId() }],
+      ['admin.adjustStock', { skuId: 'p-soap', delta: 5, requestId: requestId(), reason: '盘点' }],
       ['admin.saveCategories', { categories: [] }],
       ['admin.setOnSale', { productIds: ['p-soap'], onSale: false }],
     ]
@@ -194,25 +194,25 @@ describe('stock adjustments', () => {
   test('an adjustment applies once per request id, also when retried concurrently', async () => {
     const id = requestId()
     const before = await sku(t, 'p-pu-erh')
-    const answers = await Promise.all(Array.from({ length: 8 }, () => owner()('admin.adjustStock', { skuId: 'p-pu-erh', delta: 10, requestId: id })))
+    const answers = await Promise.all(Array.from({ length: 8 }, () => owner()('admin.adjustStock', { skuId: 'p-pu-erh', delta: 10, requestId: id, reason: '盘点' })))
     expect(answers.every((a: any) => a.ok)).toBe(true)
     expect(answers.filter((a: any) => a.data.applied)).toHaveLength(1)
     expect(await sku(t, 'p-pu-erh')).toMatchObject({ stock: before.stock + 10, reserved: before.reserved, sold: before.sold })
-    expect(await owner()('admin.adjustStock', { skuId: 'p-pu-erh', delta: 10, requestId: id })).toMatchObject({ ok: true, data: { applied: false, sku: { stock: before.stock + 10 } } })
+    expect(await owner()('admin.adjustStock', { skuId: 'p-pu-erh', delta: 10, requestId: id, reason: '盘点' })).toMatchObject({ ok: true, data: { applied: false, sku: { stock: before.stock + 10 } } })
   })
 
   test('stock never goes below zero: of concurrent removals only those that fit apply; the rest are OUT_OF_STOCK', async () => {
     await t.db.collection('skus').doc('p-jujube').update({ stock: 10 })
-    const answers = await Promise.all(Array.from({ length: 8 }, () => owner()('admin.adjustStock', { skuId: 'p-jujube', delta: -3, requestId: requestId() })))
+    const answers = await Promise.all(Array.from({ length: 8 }, () => owner()('admin.adjustStock', { skuId: 'p-jujube', delta: -3, requestId: requestId(), reason: '盘点' })))
     expect(answers.filter((a: any) => a.ok)).toHaveLength(3)
     expect(answers.filter((a: any) => !a.ok && a.code === 'OUT_OF_STOCK' && a.data.skuId === 'p-jujube')).toHaveLength(5)
     expect((await sku(t, 'p-jujube')).stock).toBe(1)
   })
 
   test('an unknown SKU is NOT_FOUND; a zero or fractional delta is INVALID_INPUT', async () => {
-    expect(await owner()('admin.adjustStock', { skuId: 'p-nope', delta: 1, requestId: requestId() })).toMatchObject({ ok: false, code: 'NOT_FOUND' })
-    expect(await owner()('admin.adjustStock', { skuId: 'p-soap', delta: 0, requestId: requestId() })).toMatchObject({ ok: false, code: 'INVALID_INPUT' })
-    expect(await owner()('admin.adjustStock', { skuId: 'p-soap', delta: 1.5, requestId: requestId() })).toMatchObject({ ok: false, code: 'INVALID_INPUT' })
+    expect(await owner()('admin.adjustStock', { skuId: 'p-nope', delta: 1, requestId: requestId(), reason: '盘点' })).toMatchObject({ ok: false, code: 'NOT_FOUND' })
+    expect(await owner()('admin.adjustStock', { skuId: 'p-soap', delta: 0, requestId: requestId(), reason: '盘点' })).toMatchObject({ ok: false, code: 'INVALID_INPUT' })
+    expect(await owner()('admin.adjustStock', { skuId: 'p-soap', delta: 1.5, requestId: requestId(), reason: '盘点' })).toMatchObject({ ok: false, code: 'INVALID_INPUT' })
   })
 })
 
@@ -287,8 +287,8 @@ test('the owner’s hostile events get typed refusals, never INTERNAL', async ()
   const hostile = fc.oneof(fc.anything(), fc.constantFrom(null, '', -1, 0, 1.5, 1e308, { $gt: '' }, '../x', 'cloud://', ['cloud://a/b'], [{ specValues: { $ne: 1 } }]))
   await fc.assert(
     fc.asyncProperty(
-      fc.constantFrom('admin.products', 'admin.createProduct', 'admin.updateProduct', 'admin.adjustStock', 'admin.saveCategories', 'admin.setOnSale'),
-      fc.record({ cursor: hostile, pageSize: hostile, requestId: hostile, productId: hostile, product: fc.oneof(hostile, fc.record({ name: hostile, categoryId: hostile, images: hostile, specNames: hostile, skus: hostile, onSale: hostile, sort: hostile })), skuId: hostile, delta: hostile, categories: hostile, productIds: hostile, onSale: hostile }, { requiredKeys: [] }),
+      fc.constantFrom('admin.products', 'admin.product', 'admin.createProduct', 'admin.updateProduct', 'admin.adjustStock', 'admin.saveCategories', 'admin.setOnSale'),
+      fc.record({ cursor: hostile, pageSize: hostile, keyword: hostile, reason: hostile, requestId: hostile, productId: hostile, product: fc.oneof(hostile, fc.record({ name: hostile, categoryId: hostile, images: hostile, specNames: hostile, skus: hostile, onSale: hostile, sort: hostile })), skuId: hostile, delta: hostile, categories: hostile, productIds: hostile, onSale: hostile }, { requiredKeys: [] }),
       async (action, data) => {
         const res: any = await owner()(action, data)
         if (!res.ok) expect(['INVALID_INPUT', 'NOT_FOUND', 'OUT_OF_STOCK', 'IN_USE']).toContain(res.code)

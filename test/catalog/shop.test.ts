@@ -157,7 +157,7 @@ test('malformed and hostile events get typed refusals, never INTERNAL, and write
   const hostile = fc.oneof(fc.anything(), fc.constantFrom(null, '', -1, 0, 1e308, '$where', { $gt: '' }, { $ne: null }, '.*', '(', 'p-longjing\u0000', '../../etc', 'x'.repeat(600)))
   await fc.assert(
     fc.asyncProperty(
-      fc.constantFrom('categories', 'listProducts', 'product', 'admin.products', 'admin.createProduct', 'admin.updateProduct', 'admin.adjustStock', 'admin.saveCategories', 'admin.setOnSale', '__proto__'),
+      fc.constantFrom('categories', 'listProducts', 'product', 'admin.products', 'admin.product', 'admin.createProduct', 'admin.updateProduct', 'admin.adjustStock', 'admin.saveCategories', 'admin.setOnSale', '__proto__'),
       fc.oneof(hostile, fc.record({ categoryId: hostile, keyword: hostile, cursor: hostile, pageSize: hostile, productId: hostile, skuId: hostile, delta: hostile, requestId: hostile, product: hostile, openid: hostile }, { requiredKeys: [] })),
       fc.constantFrom(undefined, 'o-fuzz'),
       async (action, data, openid) => {

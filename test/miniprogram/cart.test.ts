@@ -55,6 +55,22 @@ function lineIndex(page: LoadedPage, skuId: string): number {
   return index
 }
 
+/** Records the function calls (`action` and `data`) the page makes while `run` runs. */
+async function recordingCalls<T>(run: () => Promise<T>): Promise<{ result: T; calls: Array<{ action: string; data: any }> }> {
+  const calls: Array<{ action: string; data: any }> = []
+  const realRequest = wx.request
+  wx.request = ((options: WechatMiniprogram.RequestOption) => {
+    const body = options.data as { action?: string; data?: unknown } | undefined
+    if (body?.action) calls.push({ action: body.action, data: body.data })
+    return realRequest(options)
+  }) as typeof wx.request
+  try {
+    return { result: await run(), calls }
+  } finally {
+    wx.request = realRequest
+  }
+}
+
 async function reshow(page: LoadedPage): Promise<void> {
   await (page.instance as unknown as { onShow(): Promise<void> }).onShow()
   await waitFor(() => !page.instance.data.busy, 'cart re-priced')
@@ -63,7 +79,10 @@ async function reshow(page: LoadedPage): Promise<void> {
 describe('cart', () => {
   test('lines are priced by the server, and a price changed in the database shows on the next show', async () => {
     storeCart([{ skuId: 'p-soap', quantity: 2 }, { skuId: 'p-longjing-500g', quantity: 1 }])
-    const page = await openCart()
+    const { result: page, calls } = await recordingCalls(openCart)
+    // one quote prices the cart and bounds its steppers: no catalogue read per line
+    expect(calls.map((c) => c.action)).toEqual(['quote'])
+    expect(page.instance.data.lines.map((l: { maxQuantity: number }) => l.maxQuantity)).toEqual([60, 40])
     expect(textsOf(page, '.line-name')).toEqual(['手工山茶油皂', '明前龙井'])
     expect(textsOf(page, '.line-spec')).toEqual(['500g / 礼盒'])
     expect(textsOf(page, '.line-price')).toEqual(['¥28.00', '¥320.00'])
@@ -121,7 +140,9 @@ describe('cart', () => {
         { skuId: 'p-walnut-2500g', quantity: 3 }, // only 2 left
         { skuId: 'p-no-such-sku', quantity: 1 },
       ])
-      const page = await openCart()
+      const { result: page, calls } = await recordingCalls(openCart)
+      // only the refused lines' products are read, for their names and images (p-soap's comes with the quote)
+      expect(calls.filter((c) => c.action === 'product').map((c) => c.data.productId).sort()).toEqual(['p-retired', 'p-walnut'])
       expect(page.querySelectorAll('.line-off')).toHaveLength(3)
       expect(textsOf(page, '.line-reason')).toEqual(['已下架', '库存不足，仅剩 2 件', '已下架'])
       expect(textsOf(page, '.line-name')).toEqual(['商品已下架', '手工山茶油皂', '纸皮核桃', '商品已下架'])

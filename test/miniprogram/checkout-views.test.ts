@@ -7,13 +7,13 @@ import { linesFromQuery, linesToQuery, newRequestId, paymentParamsStale, payment
 import { CART_STORAGE_KEY, removeManyFromCart } from '../../miniprogram/services/cart'
 import { ApiError } from '../../miniprogram/services/transport'
 import type { ProductDetail } from '../../typings/catalog'
-import type { OrderLine, OrderView, PaymentParams, Quote } from '../../typings/orders'
+import type { CartQuote, OrderView, PaymentParams, QuotedLine } from '../../typings/orders'
 
-function line(skuId: string, priceFen: number, quantity: number, overrides: Partial<OrderLine> = {}): OrderLine {
-  return { productId: skuId.split('-').slice(0, 2).join('-'), skuId, name: `商品${skuId}`, spec: '', priceFen, quantity, amountFen: priceFen * quantity, ...overrides }
+function line(skuId: string, priceFen: number, quantity: number, overrides: Partial<QuotedLine> = {}): QuotedLine {
+  return { productId: skuId.split('-').slice(0, 2).join('-'), skuId, name: `商品${skuId}`, spec: '', priceFen, quantity, amountFen: priceFen * quantity, available: 99, ...overrides }
 }
 
-function quoteOf(lines: OrderLine[], shippingFen = 1000): Quote {
+function quoteOf(lines: QuotedLine[], shippingFen = 1000): CartQuote {
   const itemsFen = lines.reduce((n, l) => n + l.amountFen, 0)
   return { lines, itemsFen, shippingFen, totalFen: itemsFen + shippingFen }
 }
@@ -35,8 +35,8 @@ function productWith(id: string, skus: Array<{ _id: string; available: number; o
 }
 
 describe('cart view', () => {
-  const tea = line('p-tea', 16800, 2, { productId: 'p-tea', name: '明前龙井', spec: '250g / 罐装', image: 'cloud://env/tea.png' })
-  const soap = line('p-soap', 2800, 1, { productId: 'p-soap', name: '山茶油皂' })
+  const tea = line('p-tea', 16800, 2, { productId: 'p-tea', name: '明前龙井', spec: '250g / 罐装', image: 'cloud://env/tea.png', available: 3 })
+  const soap = line('p-soap', 2800, 1, { productId: 'p-soap', name: '山茶油皂', available: 99 })
   const cart: PricedCart = {
     stored: [
       { skuId: 'p-tea', quantity: 2 },
@@ -47,12 +47,11 @@ describe('cart view', () => {
     quote: quoteOf([tea, soap], 0),
     refused: [
       { skuId: 'p-gone', quantity: 1, code: 'PRODUCT_UNAVAILABLE', productId: '' },
-      { skuId: 'p-jujube', quantity: 4, code: 'OUT_OF_STOCK', productId: 'p-jujube' },
+      { skuId: 'p-jujube', quantity: 4, code: 'OUT_OF_STOCK', productId: 'p-jujube', available: 2 },
     ],
+    // only the refused lines' products are read (names and images); the quote bounds the priced lines
     products: {
-      'p-tea': productWith('p-tea', [{ _id: 'p-tea', available: 3 }]),
-      'p-soap': productWith('p-soap', [{ _id: 'p-soap', available: 200 }]),
-      'p-jujube': productWith('p-jujube', [{ _id: 'p-jujube', available: 2 }], '和田大枣'),
+      'p-jujube': productWith('p-jujube', [{ _id: 'p-jujube', available: 7 }], '和田大枣'),
     },
     imageUrls: { 'cloud://env/tea.png': 'http://127.0.0.1/tea.png', 'cloud://env/p-jujube.png': 'http://127.0.0.1/jujube.png' },
   }
@@ -72,6 +71,14 @@ describe('cart view', () => {
     // 4 asked, 2 left: it can be brought down to 2
     expect(view.lines[3]).toMatchObject({ name: '和田大枣', available: false, reason: '库存不足，仅剩 2 件', maxQuantity: 2, canMinus: true, canPlus: false, cover: 'http://127.0.0.1/jujube.png' })
     expect(refusalReason({ skuId: 'x', quantity: 1, code: 'OUT_OF_STOCK', productId: 'p' }, 0)).toBe('已售罄')
+    // without the refusal's own count, the product's stock bounds it
+    const older = toCartView({ ...cart, refused: [cart.refused[0], { skuId: 'p-jujube', quantity: 4, code: 'OUT_OF_STOCK', productId: 'p-jujube' }] }, [], cart.quote)
+    expect(older.lines[3]).toMatchObject({ maxQuantity: 7, canMinus: true })
+  })
+
+  test('a priced line is bounded by the quote’s available units, never below what it holds', () => {
+    const short = toCartView({ ...cart, quote: quoteOf([{ ...tea, available: 1 }, soap], 0) }, [], null)
+    expect(short.lines[0]).toMatchObject({ quantity: 2, maxQuantity: 2, canPlus: false, canMinus: true })
   })
 
   test('unticked lines stay out of 去结算 and the totals come from the quote of the ticked ones', () => {
@@ -132,6 +139,8 @@ describe('checkout service, pure parts', () => {
   test('a quote refusal names its line only for OUT_OF_STOCK / PRODUCT_UNAVAILABLE of a requested SKU', () => {
     const lines = [{ skuId: 'a', quantity: 2 }]
     expect(refusedLineOf(new ApiError('OUT_OF_STOCK', 'x', { productId: 'pa', skuId: 'a' }), lines)).toEqual({ skuId: 'a', quantity: 2, code: 'OUT_OF_STOCK', productId: 'pa' })
+    expect(refusedLineOf(new ApiError('OUT_OF_STOCK', 'x', { productId: 'pa', skuId: 'a', available: 1 }), lines)).toEqual({ skuId: 'a', quantity: 2, code: 'OUT_OF_STOCK', productId: 'pa', available: 1 })
+    expect(refusedLineOf(new ApiError('OUT_OF_STOCK', 'x', { productId: 'pa', skuId: 'a', available: -1 }), lines)).not.toHaveProperty('available')
     expect(refusedLineOf(new ApiError('OUT_OF_STOCK', 'x', { skuId: 'z' }), lines)).toBeNull()
     expect(refusedLineOf(new ApiError('INTERNAL', 'x', { skuId: 'a' }), lines)).toBeNull()
     expect(refusedLineOf(new Error('x'), lines)).toBeNull()

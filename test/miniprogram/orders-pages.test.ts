@@ -452,6 +452,10 @@ describe('order detail', () => {
     expect(textsOf(page, '.refund-state')).toEqual(['退款成功', '已撤回'])
     expect(textsOf(page, '.event-title').slice(0, 3)).toEqual(['退款成功 ¥45.90', '商家同意退款', '申请退款 ¥45.90'])
     expect(actionTexts(page)).toEqual(['申请退款', '确认收货'])
+    // the list's card says what was refunded of the order that goes on
+    const shippedTab = await openList(buyer, { status: 'shipped' })
+    expect(data(shippedTab).cards.map((c: { id: string }) => c.id)).toEqual([orderId])
+    expect(textsOf(shippedTab, '.order-refunded')).toEqual(['已退款 ¥45.90'])
 
     // the rest, as the whole order
     await tap(page, '.action-refund')
@@ -467,6 +471,23 @@ describe('order detail', () => {
     expect(textOf(page, '.status-hint')).toBe('已退款 ¥137.70，款项已原路退回')
     expect(textOf(page, '.refunded-total')).toBe('¥137.70')
     expect(page.querySelector('.action-bar')).toBeUndefined()
+    // refunded in full: the 退款 tab (one list call for both its statuses) shows it by its status, no partial note
+    const actions: unknown[] = []
+    const realRequest = wx.request
+    wx.request = ((options: WechatMiniprogram.RequestOption) => {
+      const body = options.data as { action?: string; data?: unknown } | undefined
+      if (body?.action === 'list') actions.push(body.data)
+      return realRequest(options)
+    }) as typeof wx.request
+    try {
+      const refundTab = await openList(buyer, { status: 'refund' })
+      expect(data(refundTab).cards.map((c: { id: string }) => c.id)).toEqual([orderId])
+      expect(textsOf(refundTab, '.order-status')).toEqual(['已退款'])
+      expect(refundTab.querySelector('.order-refunded')).toBeUndefined()
+    } finally {
+      wx.request = realRequest
+    }
+    expect(actions).toEqual([{ statuses: ['refund_requested', 'refunded'], pageSize: 10 }])
   })
 
   test('coming back from the pay page (or from a detail to the list) reads the order again', async () => {

@@ -1,5 +1,5 @@
 /** The pure parts of My orders and the order detail: labels, tabs, cards, timeline, actions, countdown, refund form, and the merged order feed. */
-import { ORDER_TABS, STATUS_LABELS, cardActionOf, detailUrl, payUrl, tabFromQuery, toOrderCard } from '../../miniprogram/pages/orders/orders-view'
+import { ORDER_TABS, STATUS_LABELS, cardActionOf, detailUrl, partialRefundText, payUrl, tabFromQuery, toOrderCard } from '../../miniprogram/pages/orders/orders-view'
 import {
   actionsFor,
   carrierName,
@@ -15,7 +15,8 @@ import {
 import { feedHasMore, newRequestId, nextOrders, startOrderFeed, type FetchOrdersPage } from '../../miniprogram/services/orders'
 import { ApiError } from '../../miniprogram/services/transport'
 import { formatDateTime } from '../../miniprogram/utils/dates'
-import type { AfterSaleOrderView, OrderStatus, OrderView, RefundView } from '../../typings/orders'
+import type { RequestOf } from '../../typings/api'
+import type { AfterSaleOrderView, OrderListItem, OrderStatus, OrderView, RefundView } from '../../typings/orders'
 
 const T0 = Date.UTC(2026, 10, 20, 2, 0, 0)
 const MIN = 60_000
@@ -112,6 +113,7 @@ describe('order cards', () => {
       names: '明前龙井、手工山茶油皂',
       countText: '共 3 件',
       totalText: '¥364.00',
+      refundText: '',
       statusText: '待收货',
       status: 'shipped',
       action: 'confirm',
@@ -295,36 +297,40 @@ describe('the refund form', () => {
 })
 
 describe('the order feed', () => {
-  /** A fake list action over `orders` (newest first per status), counting calls. */
-  function fakeList(orders: OrderView[]): FetchOrdersPage & { calls: Array<{ status?: OrderStatus; page: number }> } {
-    const calls: Array<{ status?: OrderStatus; page: number }> = []
-    const fetch = async ({ status, page, pageSize }: { status?: OrderStatus; page: number; pageSize: number }) => {
-      calls.push({ status, page })
-      const all = orders.filter((o) => !status || o.status === status).sort((a, b) => b.createdAt - a.createdAt)
-      return { orders: all.slice(page * pageSize, page * pageSize + pageSize), hasMore: all.length > page * pageSize + pageSize }
+  /** A fake list action over `orders` by cursor (newest first, like the function), recording each request. */
+  function fakeList(orders: OrderListItem[]): FetchOrdersPage & { calls: Array<RequestOf<'orders', 'list'>> } {
+    const calls: Array<RequestOf<'orders', 'list'>> = []
+    const fetch = async (request: RequestOf<'orders', 'list'>) => {
+      calls.push(request)
+      const all = orders.filter((o) => !request.statuses || request.statuses.includes(o.status)).sort((a, b) => b.createdAt - a.createdAt)
+      const from = request.cursor ? all.findIndex((o) => o._id === request.cursor) + 1 : 0
+      const page = all.slice(from, from + (request.pageSize ?? 20))
+      const more = all.length > from + page.length
+      return { orders: page, hasMore: more, nextCursor: more ? page[page.length - 1]._id : null }
     }
     return Object.assign(fetch, { calls })
   }
-  const at = (id: string, status: OrderStatus, minute: number): OrderView => makeOrder({ _id: id, status, createdAt: T0 + minute * MIN })
+  const at = (id: string, status: OrderStatus, minute: number): OrderListItem => ({ ...makeOrder({ _id: id, status, createdAt: T0 + minute * MIN }), refundedFen: 0 })
 
-  test('one status pages straight through', async () => {
+  test('one status pages straight through by the server’s cursor', async () => {
     const list = fakeList(Array.from({ length: 5 }, (_, i) => at(`o${i}`, 'paid', i)))
-    let feed = startOrderFeed(['paid'])
-    const first = await nextOrders(feed, 2, list)
+    const first = await nextOrders(startOrderFeed(['paid']), 2, list)
     expect(first.orders.map((o) => o._id)).toEqual(['o4', 'o3'])
-    feed = first.feed
-    const second = await nextOrders(feed, 2, list)
+    const second = await nextOrders(first.feed, 2, list)
     const third = await nextOrders(second.feed, 2, list)
     expect([...second.orders, ...third.orders].map((o) => o._id)).toEqual(['o2', 'o1', 'o0'])
     expect(feedHasMore(third.feed)).toBe(false)
     expect(list.calls).toEqual([
-      { status: 'paid', page: 0 },
-      { status: 'paid', page: 1 },
-      { status: 'paid', page: 2 },
+      { statuses: ['paid'], pageSize: 2 },
+      { statuses: ['paid'], cursor: 'o3', pageSize: 2 },
+      { statuses: ['paid'], cursor: 'o1', pageSize: 2 },
     ])
+    // a finished feed asks nothing more
+    expect((await nextOrders(third.feed, 2, list)).orders).toEqual([])
+    expect(list.calls).toHaveLength(3)
   })
 
-  test('two statuses merge newest first without losing or repeating an order', async () => {
+  test('the 退款 tab asks once per page for both its statuses', async () => {
     const orders = [at('a', 'refunded', 1), at('b', 'refund_requested', 2), at('c', 'refunded', 3), at('d', 'refunded', 4), at('e', 'refund_requested', 5), at('f', 'paid', 6), at('g', 'refunded', 7)]
     const list = fakeList(orders)
     let feed = startOrderFeed(['refund_requested', 'refunded'])
@@ -335,15 +341,22 @@ describe('the order feed', () => {
       feed = page.feed
     }
     expect(seen).toEqual(['g', 'e', 'd', 'c', 'b', 'a'])
+    expect(list.calls).toHaveLength(3)
+    expect(list.calls.every((c) => JSON.stringify(c.statuses) === JSON.stringify(['refund_requested', 'refunded']))).toBe(true)
   })
 
-  test('an order that shifts into a later page is not shown twice', async () => {
-    const orders = [at('o1', 'paid', 1), at('o2', 'paid', 2), at('o3', 'paid', 3)]
-    const list = fakeList(orders)
-    const first = await nextOrders(startOrderFeed(), 2, list)
-    expect(first.orders.map((o) => o._id)).toEqual(['o3', 'o2'])
-    orders.push(at('o4', 'paid', 4)) // a new order arrives: o2 moves to the second page
-    const second = await nextOrders(first.feed, 2, list)
-    expect(second.orders.map((o) => o._id)).toEqual(['o1'])
+  test('全部 sends no statuses', async () => {
+    const list = fakeList([at('o1', 'paid', 1), at('o2', 'cancelled', 2)])
+    expect((await nextOrders(startOrderFeed(), 10, list)).orders.map((o) => o._id)).toEqual(['o2', 'o1'])
+    expect(list.calls).toEqual([{ pageSize: 10 }])
+  })
+})
+
+describe('a partly refunded order’s card', () => {
+  test('shows what was refunded while the order goes on; a full refund says it in the status only', () => {
+    const partial = toOrderCard({ ...makeOrder({ status: 'completed' }), refundedFen: 1250 }, '', T0)
+    expect(partial).toMatchObject({ statusText: '已完成', refundText: '已退款 ¥12.50' })
+    expect(partialRefundText({ status: 'paid', refundedFen: 0 })).toBe('')
+    expect(partialRefundText({ status: 'refunded', refundedFen: 5000 })).toBe('')
   })
 })

@@ -215,6 +215,14 @@ describe('the product editor', () => {
     expect(toast).toHaveBeenLastCalledWith(expect.objectContaining({ title: '请选择调整原因' }))
     await tap(page, '.reason-chip', 0)
 
+    // what the page sends, recorded beneath loseNextAnswer's spy (which restores to this recorder)
+    const sent: unknown[] = []
+    const realRequest = wx.request
+    wx.request = ((options: WechatMiniprogram.RequestOption) => {
+      const body = options.data as { action?: string; data?: unknown } | undefined
+      if (body?.action === 'admin.adjustStock') sent.push(body.data)
+      return realRequest(options)
+    }) as typeof wx.request
     const lost = loseNextAnswer('admin.adjustStock')
     await tap(page, '.confirm-adjust')
     await waitFor(() => lost.lost() && !data(page).adjusting, 'first confirm settled')
@@ -225,6 +233,11 @@ describe('the product editor', () => {
     await waitFor(() => data(page).adjust === null, 'adjusted')
     expect((await allAdminProducts()).find((p) => p._id === productId)!.skus[0].stock).toBe(27)
     expect(textsOf(page, '.sku-stock-info')[0]).toBe('库存 27 · 待付款占用 0 · 已售 0')
+    // both attempts sent the reason the sheet asked for, under one request id
+    wx.request = realRequest
+    expect(sent).toHaveLength(2)
+    expect(sent[0]).toMatchObject({ delta: 7, reason: '到货入库' })
+    expect(sent[1]).toEqual(sent[0])
 
     // taking more than is on the shelf is refused on the page
     await tap(page, '.stock-minus', 1)
@@ -269,15 +282,72 @@ describe('the product editor', () => {
   })
 })
 
+describe('the product editor’s read', () => {
+  test('opens an off-sale product with one admin.product call (never paging the list); a missing one shows 商品不存在', async () => {
+    const actions: string[] = []
+    const realRequest = wx.request
+    wx.request = ((options: WechatMiniprogram.RequestOption) => {
+      actions.push(String((options.data as { action?: string } | undefined)?.action))
+      return realRequest(options)
+    }) as typeof wx.request
+    try {
+      const page = await open('owner/product/index', { id: 'p-retired' })
+      expect(data(page).status).toBe('ready')
+      expect(data(page).form.name).toBe('去年的白茶（已下架）')
+      expect(actions.filter((a) => a.startsWith('admin.'))).toEqual(['admin.product'])
+      const missing = await open('owner/product/index', { id: 'p-never' })
+      expect(data(missing).status).toBe('notFound')
+      expect(textOf(missing, '.error-message')).toBe('商品不存在')
+    } finally {
+      wx.request = realRequest
+    }
+  })
+})
+
+describe('the product list’s search and filters', () => {
+  test('a name search, the sale chips and the category chips ask the server and show only what matches', async () => {
+    const page = await open('owner/products/index')
+    await waitFor(() => data(page).categoryChips.length > 0, 'category chips')
+    expect(textsOf(page, '.sale-chip')).toEqual(['全部', '在售', '已下架'])
+    expect(textsOf(page, '.category-chip')[0]).toBe('全部分类')
+
+    await input(page, '.search-input', ' 普洱 ')
+    await tap(page, '.search-go')
+    await waitFor(() => !data(page).loadingMore && data(page).cards.length === 1, 'searched')
+    expect(data(page).cards.map((c: any) => c.id)).toEqual(['p-pu-erh'])
+
+    await tap(page, '.sale-chip', 2) // 已下架: no off-sale 普洱
+    await waitFor(() => data(page).status === 'empty', 'no match')
+    expect(textOf(page, '.no-match')).toBe('没有符合条件的商品')
+
+    await tap(page, '.search-clear')
+    await waitFor(() => data(page).status === 'ready' && data(page).keyword === '', 'cleared')
+    await scrollUntil(page, () => false)
+    const offSale = (await allAdminProducts()).filter((p) => !p.onSale).map((p) => p._id)
+    expect(data(page).cards.map((c: any) => c.id).sort()).toEqual(offSale.sort())
+    expect(data(page).cards.every((c: any) => c.statusText === '已下架')).toBe(true)
+
+    await tap(page, '.sale-chip', 1) // 在售
+    const teaIndex = indexById(page, '.category-chip', 'cat-tea')
+    await tap(page, '.category-chip', teaIndex)
+    await waitFor(() => data(page).categoryId === 'cat-tea' && !data(page).loadingMore && data(page).status === 'ready', 'tea on sale')
+    await scrollUntil(page, () => false)
+    const teaOnSale = (await allAdminProducts()).filter((p) => p.onSale && p.categoryId === 'cat-tea').map((p) => p._id)
+    expect(data(page).cards.map((c: any) => c.id)).toEqual(teaOnSale)
+  })
+})
+
 describe('orders to ship', () => {
   test('a paid order is shipped with a carrier and a scanned number; WeChat receives the shipping upload', async () => {
     const orderId = await buyAndPay(cloud.url, 'o-owner-buyer-ship', 'p-soap', 2)
+    await dataAs(cloud.url, 'o-owner-buyer-ship', 'profile', 'update', { nickname: '发货测试买家' })
     const page = await open('owner/orders/index')
     expect(data(page).tab).toBe('paid')
     await scrollUntil(page, (c) => c.id === orderId)
     const index = data(page).cards.findIndex((c: { id: string }) => c.id === orderId)
     expect(index).toBeGreaterThanOrEqual(0)
-    expect(data(page).cards[index]).toMatchObject({ statusText: '待发货', canShip: true, totalText: '¥66.00' })
+    expect(data(page).cards[index]).toMatchObject({ statusText: '待发货', canShip: true, totalText: '¥66.00', buyerText: '买家 发货测试买家' })
+    expect(textsOf(page, '.order-meta')[index]).toMatch(/^买家 发货测试买家 · /)
     expect(data(page).cards[index].lines).toEqual([expect.objectContaining({ name: '手工山茶油皂', quantityText: '× 2', amountText: '¥56.00' })])
 
     const toast = jest.spyOn(wx, 'showToast')

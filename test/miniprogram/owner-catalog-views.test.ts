@@ -19,7 +19,7 @@ import {
   type ProductForm,
   type StockAdjustment,
 } from '../../miniprogram/owner/product/product-form'
-import { priceRangeText, toProductCard, totalStock, withOnSale } from '../../miniprogram/owner/products/products-view'
+import { priceRangeText, productFilterOf, toCategoryChips, toProductCard, toProductsView, totalStock, withOnSale } from '../../miniprogram/owner/products/products-view'
 import { toOwnerErrorView } from '../../miniprogram/owner/owner-view'
 import { CARRIERS, buyerText, toOrderCard, toShipment } from '../../miniprogram/owner/orders/orders-view'
 import { approvalQuestion, cleanRejectReason, replaceCard, toRefundCard } from '../../miniprogram/owner/refunds/refunds-view'
@@ -188,7 +188,7 @@ function adminOrder(change: Partial<AdminOrderView> = {}): AdminOrderView {
       { productId: 'p-longjing', skuId: 'p-longjing', name: '明前龙井', spec: '250g / 罐装', priceFen: 16800, quantity: 2, amountFen: 33600 },
       { productId: 'p-soap', skuId: 'p-soap', name: '手工皂', spec: '', priceFen: 2800, quantity: 1, amountFen: 2800 },
     ],
-    itemsFen: 36400, shippingFen: 0, totalFen: 36400, address: null, shipping: null, refundedFen: 0, refunds: [], buyerOpenid: 'o-demo-shopper-01', sellerId: null,
+    itemsFen: 36400, shippingFen: 0, totalFen: 36400, address: null, shipping: null, refundedFen: 0, refunds: [], buyerOpenid: 'o-demo-shopper-01', buyerNickname: null, sellerId: null,
     ...change,
   }
 }
@@ -208,6 +208,7 @@ describe('order cards', () => {
     const shipped = toOrderCard(adminOrder({ status: 'shipped', shipping: { carrier: 'SF', trackingNo: 'SF123', uploaded: true }, refundedFen: 2800 }))
     expect(shipped).toMatchObject({ canShip: false, shippingText: '顺丰 SF123', uploadText: '已同步微信发货信息', refundedText: '已退款 ¥28.00' })
     expect(buyerText('o-short')).toBe('买家 o-short')
+    expect(toOrderCard(adminOrder({ buyerNickname: '阿梅' })).buyerText).toBe('买家 阿梅')
     expect(paid.addressText).toBe('无收货地址')
     const beijing = { name: '王五', phone: '13900000000', province: '北京市', city: '北京市', district: '朝阳区', detail: '建国路1号', postalCode: '' }
     expect(toOrderCard(adminOrder({ address: beijing })).addressText).toBe('王五 13900000000 · 北京市朝阳区建国路1号')
@@ -246,5 +247,24 @@ describe('refund cards', () => {
     expect(cleanRejectReason('  ')).toBeNull()
     expect(cleanRejectReason('x'.repeat(201))).toBeNull()
     expect(cleanRejectReason(' 已发货，请先退回 ')).toBe('已发货，请先退回')
+  })
+})
+
+describe('the product list’s filters', () => {
+  test('the search box and the chips become admin.products’ filter; a blank keyword and 全部 ask for nothing', () => {
+    expect(productFilterOf({ keyword: '', sale: 'all', categoryId: '' })).toEqual({})
+    expect(productFilterOf({ keyword: '   ', sale: 'all', categoryId: '' })).toEqual({})
+    expect(productFilterOf({ keyword: ' 普洱 ', sale: 'onSale', categoryId: 'cat-tea' })).toEqual({ keyword: '普洱', onSale: true, categoryId: 'cat-tea' })
+    expect(productFilterOf({ keyword: '', sale: 'offSale', categoryId: '' })).toEqual({ onSale: false })
+    expect(productFilterOf({ keyword: 'x'.repeat(40), sale: 'all', categoryId: '' }).keyword).toHaveLength(30)
+  })
+
+  test('category chips start with 全部分类; an empty filtered list says nothing matched', () => {
+    expect(toCategoryChips([{ _id: 'cat-tea', name: '茶', sort: 1 }])).toEqual([
+      { id: '', name: '全部分类' },
+      { id: 'cat-tea', name: '茶' },
+    ])
+    expect(toProductsView([], null, { onSale: false })).toMatchObject({ status: 'empty', filtered: true })
+    expect(toProductsView([], null)).toMatchObject({ status: 'empty', filtered: false })
   })
 })

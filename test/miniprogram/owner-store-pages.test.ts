@@ -11,6 +11,7 @@ import { startLocalCloudProcess, type LocalCloudProcess } from './helpers/local-
 import { dataAs } from './helpers/cloud-http'
 import { waitFor } from './helpers/wait'
 import { setTransportTarget } from '../../miniprogram/services/transport'
+import { formatFen } from '../../miniprogram/utils/money'
 
 jest.setTimeout(180_000)
 
@@ -45,7 +46,7 @@ async function open(route: string, openid = OWNER): Promise<LoadedPage> {
 
 const data = (page: LoadedPage) => page.instance.data as Record<string, any>
 /** The owner's own calls, to arrange and check the world around the pages. */
-const owner = (name: 'referral' | 'store', action: string, body: unknown) => (dataAs as unknown as (url: string, openid: string, n: string, a: string, d: unknown) => Promise<any>)(cloud.url, OWNER, name, action, body)
+const owner = (name: 'referral' | 'store' | 'orders', action: string, body: unknown) => (dataAs as unknown as (url: string, openid: string, n: string, a: string, d: unknown) => Promise<any>)(cloud.url, OWNER, name, action, body)
 const storeSettings = () => owner('store', 'settings.get', {})
 
 /** The modal's answer: confirm or cancel, recorded. */
@@ -92,6 +93,12 @@ describe('the owner\'s hub', () => {
     expect(textOf(page, '.hub-entry-sellers .hub-entry-badge')).toBe('1 人待审核') // Wang
     expect(textOf(page, '.figure-pendingSellers .figure-value')).toBe('1')
     expect(textOf(page, '.figure-fittedAt .figure-value')).toBe('尚未拟合') // no timer ran in this local cloud
+    // the order desks' badges are the server's counts (the seed's paid orders wait to be shipped; no refund is open)
+    const { counts } = await owner('orders', 'admin.counts', {})
+    expect(counts.paid).toBeGreaterThan(0)
+    expect(textOf(page, '.hub-entry-orders .hub-entry-badge')).toBe(`${counts.paid} 单待发货`)
+    expect(counts.refund_requested).toBe(0)
+    expect(page.querySelector('.hub-entry-refunds .hub-entry-badge')).toBeUndefined()
   })
 
   test('an entry navigates to its page, also to pages merged from other branches', async () => {
@@ -122,6 +129,11 @@ describe('sellers', () => {
     expect(textsOf(page, '.active-row .seller-name')).toEqual(['小周好物', '林姐的茶铺'])
     expect(textsOf(page, '.active-row .seller-status')).toEqual(['已通过', '已通过'])
     expect(textsOf(page, '.active-row .seller-meta')[1]).toMatch(/^推荐码 Lin8shop · 2026年8月1日 通过$/)
+    // each seller's customers and credited orders and revenue, as sellers.list answers them
+    const active = (await owner('referral', 'sellers.list', { status: 'active' })).sellers as Array<{ customers: number; attributedOrders: number; attributedRevenueFen: number }>
+    expect(active[1].customers).toBeGreaterThan(0) // Lin's demo customers
+    expect(textsOf(page, '.active-row .seller-figures')).toEqual(active.map((s) => `客户 ${s.customers} 位 · 成交 ${s.attributedOrders} 单 · ${formatFen(s.attributedRevenueFen)}`))
+    expect(page.querySelector('.applicant-row .seller-figures')).toBeUndefined()
   })
 
   test('cancelling the confirm approves nobody', async () => {

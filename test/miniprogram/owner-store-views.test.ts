@@ -16,7 +16,7 @@ import {
 } from '../../miniprogram/owner/settings/settings-view'
 import { ApiError } from '../../miniprogram/services/transport'
 import { parseYuanToFen } from '../../miniprogram/utils/money'
-import type { SellerView } from '../../typings/referral'
+import type { SellerListItem } from '../../typings/referral'
 import type { AllSettings, RefitJobView } from '../../typings/store'
 
 function makeSettings(): AllSettings {
@@ -225,18 +225,18 @@ describe('the refit in words', () => {
 })
 
 describe('sellers', () => {
-  const seller = (overrides: Partial<SellerView>): SellerView => ({ sellerId: 's_x', openid: 'o-x', name: '小店', status: 'active', shortCode: 'Abc12345', createdAt: '2026-11-01T02:00:00.000Z', ...overrides })
+  const seller = (overrides: Partial<SellerListItem>): SellerListItem => ({ sellerId: 's_x', openid: 'o-x', name: '小店', status: 'active', shortCode: 'Abc12345', createdAt: '2026-11-01T02:00:00.000Z', customers: 0, attributedOrders: 0, attributedRevenueFen: 0, ...overrides })
 
   test('applicants apart from sellers, status in Chinese, the share code and the date that matters', () => {
     const v = toSellersView(
       [
         seller({ sellerId: 's_w', name: '王', status: 'pending', shortCode: 'Wang1234', createdAt: '2026-11-20T02:00:00.000Z' }),
-        seller({ sellerId: 's_l', name: '林', approvedAt: '2026-11-02T02:00:00.000Z' }),
+        seller({ sellerId: 's_l', name: '林', approvedAt: '2026-11-02T02:00:00.000Z', customers: 12, attributedOrders: 5, attributedRevenueFen: 123450 }),
       ],
       'sellersOnly',
     )
-    expect(v.applicants).toEqual([{ sellerId: 's_w', name: '王', status: 'pending', statusText: '待审核', shortCode: 'Wang1234', dateText: '2026年11月20日 申请' }])
-    expect(v.sellers).toEqual([{ sellerId: 's_l', name: '林', status: 'active', statusText: '已通过', shortCode: 'Abc12345', dateText: '2026年11月2日 通过' }])
+    expect(v.applicants).toEqual([{ sellerId: 's_w', name: '王', status: 'pending', statusText: '待审核', shortCode: 'Wang1234', dateText: '2026年11月20日 申请', figuresText: '' }])
+    expect(v.sellers).toEqual([{ sellerId: 's_l', name: '林', status: 'active', statusText: '已通过', shortCode: 'Abc12345', dateText: '2026年11月2日 通过', figuresText: '客户 12 位 · 成交 5 单 · ¥1234.50' }])
   })
 
   test('the share policy switch and what it means for credit', () => {
@@ -263,6 +263,12 @@ describe('hub', () => {
     expect(Object.fromEntries(v.figures.map((f) => [f.key, f.value]))).toEqual({ pendingSellers: '2', customers: '—', repeatCustomers: '—', fittedAt: '尚未拟合' })
     expect(toHubView({ pendingSellers: 100, model: null }).figures[0].value).toBe('100+')
     expect(toHubView({ pendingSellers: 0, model: null }).entries.every((e) => !e.badge)).toBe(true)
+  })
+
+  test('orders to ship and refunds to decide are badges on their entries (none at zero)', () => {
+    const v = toHubView({ pendingSellers: 0, model: null, toShip: 3, refundsWaiting: 1 })
+    expect(Object.fromEntries(v.entries.filter((e) => e.badge).map((e) => [e.key, e.badge]))).toEqual({ orders: '3 单待发货', refunds: '1 单售后中' })
+    expect(toHubView({ pendingSellers: 0, model: null, toShip: 0, refundsWaiting: 0 }).entries.every((e) => !e.badge)).toBe(true)
   })
 
   test('a refusal cannot be retried away; a failure can', () => {

@@ -32,8 +32,8 @@ function makeFunnel(overrides: Partial<SharesFunnel> = {}): SharesFunnel {
       opensByChannel: { chat: 20, group: 5, moments: 4, code: 1, other: 0 },
     },
     byProduct: [
-      { productId: 'p-longjing', shares: 3, opens: 9, bound: 2, paidOrders: 2, revenueFen: 33600 },
-      { productId: 'p-gone', shares: 1, opens: 1, bound: 0, paidOrders: 0, revenueFen: 0 },
+      { productId: 'p-longjing', name: '西湖龙井', shares: 3, opens: 9, bound: 2, paidOrders: 2, revenueFen: 33600 },
+      { productId: 'p-gone', name: null, shares: 1, opens: 1, bound: 0, paidOrders: 0, revenueFen: 0 },
     ],
     byGroup: [
       { groupId: 'G-b', opens: 3, bound: 1, paidOrders: 1, revenueFen: 16800 },
@@ -83,7 +83,7 @@ function makeWithdrawal(overrides: Partial<WithdrawalView> = {}): WithdrawalView
 
 describe('shares funnel view', () => {
   test('every number comes with what it counts, revenue as money, in the period shown', () => {
-    const view = toFunnelView(makeFunnel(), { 'p-longjing': '西湖龙井' })
+    const view = toFunnelView(makeFunnel())
     expect(view.status).toBe('ready')
     expect(view.periodText).toBe(`${formatDay('2026-10-29')} 至 ${formatDay('2026-11-27')}`)
     expect(view.steps.map((s) => [s.label, s.value])).toEqual([
@@ -110,11 +110,11 @@ describe('shares funnel view', () => {
     expect(toSceneBars({ chat: 0, group: 0, moments: 0, code: 0, other: 0 }).every((b) => b.percent === 0)).toBe(true)
   })
 
-  test('products by name (one without a name reads as taken off sale), groups numbered 群 1, 群 2 in the API order', () => {
-    const view = toFunnelView(makeFunnel(), { 'p-longjing': '西湖龙井' })
+  test('products by the API’s name (one the store deleted reads 已删除的商品), groups numbered 群 1, 群 2 in the API order', () => {
+    const view = toFunnelView(makeFunnel())
     expect(view.products).toEqual([
       { productId: 'p-longjing', name: '西湖龙井', activityText: '分享 3 次 · 打开 9 次 · 新客户 2 位', salesText: '成交 2 单 · ¥336.00' },
-      { productId: 'p-gone', name: '已下架的商品', activityText: '分享 1 次 · 打开 1 次 · 新客户 0 位', salesText: '还没有成交' },
+      { productId: 'p-gone', name: '已删除的商品', activityText: '分享 1 次 · 打开 1 次 · 新客户 0 位', salesText: '还没有成交' },
     ])
     expect(view.groups).toEqual([
       { groupId: 'G-b', label: '群 1', activityText: '打开 3 次 · 新客户 1 位', salesText: '成交 1 单 · ¥168.00' },
@@ -125,14 +125,14 @@ describe('shares funnel view', () => {
   test('nothing shared, opened or sold is the empty state; shares nobody opened say so', () => {
     const zero = { shares: 0, opens: 0, bound: 0, paidOrders: 0, revenueFen: 0 }
     const none = makeFunnel({ total: { ...zero, sharesByChannel: { card: 0, chat: 0, group: 0, moments: 0, code: 0 }, opensByChannel: { chat: 0, group: 0, moments: 0, code: 0, other: 0 } }, byProduct: [], byGroup: [] })
-    expect(toFunnelView(none, {}).status).toBe('empty')
+    expect(toFunnelView(none).status).toBe('empty')
     const unopened = makeFunnel({ total: { ...none.total, shares: 3, sharesByChannel: { card: 3, chat: 0, group: 0, moments: 0, code: 0 } }, byProduct: [], byGroup: [] })
-    expect(toFunnelView(unopened, {})).toMatchObject({ status: 'ready', summaryText: '分享了 3 次，还没有人打开' })
+    expect(toFunnelView(unopened)).toMatchObject({ status: 'ready', summaryText: '分享了 3 次，还没有人打开' })
   })
 
   test('a truncated answer says its numbers are a lower bound', () => {
-    expect(toFunnelView(makeFunnel(), {}).truncatedText).toBe('')
-    expect(toFunnelView(makeFunnel({ truncated: true }), {}).truncatedText).toMatch(/只多不少/)
+    expect(toFunnelView(makeFunnel()).truncatedText).toBe('')
+    expect(toFunnelView(makeFunnel({ truncated: true })).truncatedText).toMatch(/只多不少/)
   })
 
   test('a period of n days ends on the given day and starts n - 1 days before, across months and years', () => {

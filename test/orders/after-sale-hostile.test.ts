@@ -13,9 +13,9 @@ beforeAll(async () => {
 afterAll(() => t.stop())
 
 const EXPECTED = new Set(['INVALID_INPUT', 'UNAUTHENTICATED', 'FORBIDDEN', 'ORDER_NOT_FOUND', 'INVALID_TRANSITION', 'REFUND_INVALID', 'CONFLICT'])
-const ACTIONS = ['confirmReceipt', 'afterSale', 'refund.request', 'refund.withdraw', 'subscribe.templates', 'subscribe.accept', 'admin.list', 'admin.detail', 'admin.ship', 'admin.refund.approve', 'admin.refund.reject']
+const ACTIONS = ['confirmReceipt', 'afterSale', 'refund.request', 'refund.withdraw', 'subscribe.templates', 'subscribe.accept', 'admin.list', 'admin.counts', 'admin.detail', 'admin.ship', 'admin.refund.approve', 'admin.refund.reject']
 /** Answers that may legitimately succeed with hostile-but-valid data: reads. */
-const READS = new Set(['subscribe.templates', 'admin.list', 'admin.detail', 'afterSale'])
+const READS = new Set(['subscribe.templates', 'admin.list', 'admin.counts', 'admin.detail', 'afterSale'])
 
 async function snapshot() {
   const [orders, products, customers, subscriptions] = await Promise.all([
@@ -63,8 +63,8 @@ test('the owner’s actions with hostile data on no real order refuse with typed
   const before = await snapshot()
   await fc.assert(
     fc.asyncProperty(
-      fc.constantFrom('admin.list', 'admin.detail', 'admin.ship', 'admin.refund.approve', 'admin.refund.reject'),
-      fc.record({ orderId: fc.oneof(fc.anything(), fc.string({ maxLength: 40 })), carrier: hostile(), trackingNo: hostile(), status: hostile(), cursor: fc.oneof(fc.string(), hostile()), pageSize: hostile(), restock: hostile(), reason: hostile() }, { requiredKeys: [] }),
+      fc.constantFrom('admin.list', 'admin.counts', 'admin.detail', 'admin.ship', 'admin.refund.approve', 'admin.refund.reject'),
+      fc.record({ orderId: fc.oneof(fc.anything(), fc.string({ maxLength: 40 })), carrier: hostile(), trackingNo: hostile(), status: hostile(), statuses: fc.oneof(hostile(), fc.array(hostile(), { maxLength: 3 })), cursor: fc.oneof(fc.string(), hostile()), pageSize: hostile(), restock: hostile(), reason: hostile() }, { requiredKeys: [] }),
       async (actionName, data) => {
         if ((data as any).orderId === victim._id) return
         const res: any = await t.invoke('orders', { action: actionName, data }, { openid: OWNER })

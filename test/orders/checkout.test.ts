@@ -222,7 +222,7 @@ describe('cancel, list and detail', () => {
     await carol('cancel', { orderId: ids[0] })
     const first = await carol('list', { pageSize: 2 })
     expect(first).toMatchObject({ ok: true, data: { hasMore: true } })
-    const second = await carol('list', { pageSize: 2, page: 1 })
+    const second = await carol('list', { pageSize: 2, cursor: first.ok ? first.data.nextCursor : undefined })
     expect(second).toMatchObject({ ok: true, data: { hasMore: false } })
     if (!first.ok || !second.ok) return
     expect([...first.data.orders, ...second.data.orders].map((o: any) => o._id)).toEqual([...ids].reverse())

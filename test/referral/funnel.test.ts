@@ -76,8 +76,8 @@ test('a seller’s funnel over the last 30 days: shares, opens by channel, bound
     opensByChannel: { chat: 2, group: 2, moments: 1, code: 1, other: 0 },
   })
   expect(funnel.byProduct).toEqual([
-    { productId: 'p-cake', shares: 2, opens: 1, bound: 0, paidOrders: 2, revenueFen: 24000 },
-    { productId: 'p-tea', shares: 2, opens: 2, bound: 2, paidOrders: 1, revenueFen: teaRevenue },
+    { productId: 'p-cake', name: 'Cake', shares: 2, opens: 1, bound: 0, paidOrders: 2, revenueFen: 24000 },
+    { productId: 'p-tea', name: 'Tea', shares: 2, opens: 2, bound: 2, paidOrders: 1, revenueFen: teaRevenue },
   ])
   expect(funnel.byGroup).toEqual([{ groupId: 'G1', opens: 2, bound: 2, paidOrders: 1, revenueFen: paidTotals[1] }])
 })
@@ -87,6 +87,40 @@ test('the other seller sees only their own; an owner sees either by naming them'
   expect(own.total).toMatchObject({ shares: 1, opens: 1, bound: 1, paidOrders: 1 })
   expect(expectOk(await funnelOf(OWNER, { sellerId: a.sellerId })).funnel).toEqual(expectOk(await funnelOf(a.openid)).funnel)
   expect(expectOk(await funnelOf(OWNER, { sellerId: b.sellerId })).funnel).toEqual(own)
+})
+
+test('each product carries its current name, null once the product is gone (one read of products for the page)', async () => {
+  await t.db.collection('products').doc('p-cake').update({ name: 'Cheesecake' })
+  const renamed = expectOk(await funnelOf(a.openid)).funnel
+  expect(renamed.byProduct.map((p: any) => [p.productId, p.name])).toEqual([
+    ['p-cake', 'Cheesecake'],
+    ['p-tea', 'Tea'],
+  ])
+  const cake = (await t.db.collection('products').doc('p-cake').get()).data[0] as any
+  await t.db.collection('products').doc('p-cake').remove()
+  try {
+    const gone = expectOk(await funnelOf(a.openid)).funnel
+    expect(gone.byProduct.find((p: any) => p.productId === 'p-cake')).toMatchObject({ name: null, paidOrders: 2 })
+  } finally {
+    const { _id, ...rest } = cake
+    await t.db.collection('products').doc(_id).set({ ...rest, name: 'Cake' })
+  }
+})
+
+test('the owner’s seller list carries each seller’s customers and the attributed orders and revenue on the seller document', async () => {
+  const { sellers } = expectOk(await as(t, 'referral', OWNER)('sellers.list', {}))
+  const stored = async (id: string) => (await t.db.collection('sellers').doc(id).get()).data[0] as any
+  const [sa, sb] = [await stored(a.sellerId), await stored(b.sellerId)]
+  expect(sellers.find((s: any) => s.sellerId === a.sellerId)).toMatchObject({ customers: 4, attributedOrders: 2, attributedRevenueFen: paidTotals[0] + paidTotals[1] })
+  expect(sellers.find((s: any) => s.sellerId === b.sellerId)).toMatchObject({ customers: 1, attributedOrders: 1, attributedRevenueFen: sb.attributedRevenueFen })
+  expect([sa.attributedOrders, sa.attributedRevenueFen]).toEqual([2, paidTotals[0] + paidTotals[1]])
+  // a seller nobody has bought from yet: zeros, not missing fields
+  const fresh = await makeSeller(t, 'o-seller-fresh', 'Fresh')
+  const again = expectOk(await as(t, 'referral', OWNER)('sellers.list', {})).sellers
+  expect(again.find((s: any) => s.sellerId === fresh.sellerId)).toMatchObject({ customers: 0, attributedOrders: 0, attributedRevenueFen: 0 })
+  expect(await as(t, 'referral', a.openid)('sellers.list', {})).toMatchObject({ ok: false, code: 'FORBIDDEN' })
+  // the customers are counted on an index, not by a scan
+  expect(t.cloud.module<DatabaseModule>('database').store.explain('customers', { sellerId: a.sellerId }, [])).toMatchObject({ kind: 'index' })
 })
 
 test('a period without activity counts nothing; the default is the last 30 store days', async () => {

@@ -28,6 +28,10 @@ export interface HubFigures {
   /** Applications waiting (sellers.list answers at most 100). */
   pendingSellers: number
   model: ValueModelSummary | null
+  /** Orders paid and not shipped yet (orders.admin.counts); undefined: not known. */
+  toShip?: number
+  /** Orders with a refund request waiting for the owner (orders.admin.counts). */
+  refundsWaiting?: number
 }
 
 export interface HubFigure {
@@ -52,9 +56,18 @@ export const SELLERS_LIST_CAP = 100
 
 const countText = (n: number, cap: number) => (n >= cap ? `${cap}+` : String(n))
 
+/** The badge of each entry that has work waiting: applications, orders to ship, refunds to decide. */
+function badgeOf(key: string, figures: HubFigures): string {
+  const pending = figures.pendingSellers
+  if (key === 'sellers' && pending > 0) return `${countText(pending, SELLERS_LIST_CAP)} 人待审核`
+  if (key === 'orders' && figures.toShip) return `${figures.toShip} 单待发货`
+  if (key === 'refunds' && figures.refundsWaiting) return `${figures.refundsWaiting} 单售后中`
+  return ''
+}
+
 export function toHubView(figures: HubFigures): HubView {
   const pending = figures.pendingSellers
-  const entries = OWNER_ENTRIES.map((e) => ({ ...e, badge: e.key === 'sellers' && pending > 0 ? `${countText(pending, SELLERS_LIST_CAP)} 人待审核` : '' }))
+  const entries = OWNER_ENTRIES.map((e) => ({ ...e, badge: badgeOf(e.key, figures) }))
   const model = figures.model
   return {
     ...LOADING_HUB,

@@ -1,3 +1,4 @@
+import { countOrders } from '../../services/admin-orders'
 import { listSellers } from '../../services/referral'
 import { getRefitStatus } from '../../services/store'
 import { LOADING_HUB, ownerErrorView, toHubView, type HubView } from './hub-view'
@@ -37,8 +38,8 @@ Page<HubView, HubMethods>({
 
   async load() {
     try {
-      const [pending, { model }] = await Promise.all([listSellers('pending'), getRefitStatus()])
-      this.setData(toHubView({ pendingSellers: pending.length, model }))
+      const [pending, { model }, counts] = await Promise.all([listSellers('pending'), getRefitStatus(), countOrders(['paid', 'refund_requested'])])
+      this.setData(toHubView({ pendingSellers: pending.length, model, toShip: counts.paid ?? 0, refundsWaiting: counts.refund_requested ?? 0 }))
     } catch (err) {
       this.setData(ownerErrorView(err))
     }

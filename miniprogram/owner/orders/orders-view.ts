@@ -77,8 +77,9 @@ export function toLineView(line: OrderLine): LineView {
   return { key: line.skuId, name: line.name, spec: line.spec, quantityText: `× ${line.quantity}`, amountText: formatFen(line.amountFen) }
 }
 
-/** The buyer as far as the order desk knows them: the API gives the openid only (first and last characters). */
-export function buyerText(openid: string): string {
+/** The buyer by the nickname of their profile; without one, by their openid (first and last characters). */
+export function buyerText(openid: string, nickname: string | null = null): string {
+  if (nickname) return `买家 ${nickname}`
   return openid.length > 12 ? `买家 ${openid.slice(0, 6)}…${openid.slice(-4)}` : `买家 ${openid}`
 }
 
@@ -88,7 +89,7 @@ export function toOrderCard(order: AdminOrderView): OrderCard {
     status: order.status,
     statusText: STATUS_TEXT[order.status],
     createdText: formatDateTime(order.createdAt),
-    buyerText: buyerText(order.buyerOpenid),
+    buyerText: buyerText(order.buyerOpenid, order.buyerNickname),
     addressText: addressLine(order.address),
     lines: order.lines.map(toLineView),
     totalText: formatFen(order.totalFen),

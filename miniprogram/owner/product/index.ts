@@ -1,4 +1,4 @@
-import { adjustStock, createProduct, findAdminProduct, updateProduct } from '../../services/admin-catalog'
+import { adjustStock, adminProduct, createProduct, updateProduct } from '../../services/admin-catalog'
 import { listCategories } from '../../services/catalog'
 import { getMyProfile } from '../../services/profile'
 import { deleteFiles, displayUrls, uploadFile } from '../../services/transport'
@@ -52,7 +52,7 @@ interface ProductPageMethods {
   form: ProductForm | null
   categories: Category[] | null
   /** The last adjustment sent and its request id, kept until it succeeds (a retry of the same change reuses the id). */
-  attempt: { skuId: string; delta: number; requestId: string } | null
+  attempt: { skuId: string; delta: number; requestId: string; reason: string } | null
   /** Images uploaded here and not saved into the product yet: removing one deletes its file (saved ones may be on orders). */
   unsaved: Record<string, true> | null
   load(): Promise<void>
@@ -125,7 +125,7 @@ Page<ProductPageData, ProductPageMethods>({
       this.categories = categories
       this.setData({ categoryNames: categories.map((c) => c.name) })
       if (this.productId) {
-        const product = await findAdminProduct(this.productId)
+        const product = await adminProduct(this.productId)
         if (!product) {
           this.setData({ status: 'notFound', errorMessage: '商品不存在' })
           return
@@ -357,13 +357,14 @@ Page<ProductPageData, ProductPageMethods>({
       hint(result.message)
       return
     }
-    const previous = this.attempt && this.attempt.skuId === adjust.skuId ? this.attempt : null
-    const attempt = { skuId: adjust.skuId, ...attemptFor(previous, result.delta, () => makeRequestId('s')) }
+    // the same change with the same reason retries the same request id (applied once)
+    const previous = this.attempt && this.attempt.skuId === adjust.skuId && this.attempt.reason === adjust.reason ? this.attempt : null
+    const attempt = { skuId: adjust.skuId, reason: adjust.reason, ...attemptFor(previous, result.delta, () => makeRequestId('s')) }
     this.attempt = attempt
     this.setData({ adjusting: true })
     wx.showLoading({ title: '提交中', mask: true })
     try {
-      const { sku, applied } = await adjustStock(attempt.skuId, attempt.delta, attempt.requestId)
+      const { sku, applied } = await adjustStock(attempt.skuId, attempt.delta, attempt.requestId, attempt.reason)
       this.attempt = null
       if (this.form) this.change(withSkuStock(this.form, sku))
       wx.hideLoading()

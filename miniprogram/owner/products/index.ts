@@ -1,13 +1,15 @@
 import { listAdminProducts, setOnSale } from '../../services/admin-catalog'
+import { listCategories } from '../../services/catalog'
 import { displayUrls } from '../../services/transport'
-import type { AdminProductView } from '../../../typings/catalog'
+import type { AdminProductFilter, AdminProductView } from '../../../typings/catalog'
 import { errorMessage, toastError } from '../../utils/errors'
 import { toOwnerErrorView } from '../owner-view'
-import { LOADING_PRODUCTS, toProductCard, toProductsView, withOnSale, type ProductCard, type ProductsView } from './products-view'
+import { LOADING_PRODUCTS, productFilterOf, SALE_CHIPS, toCategoryChips, toProductCard, toProductsView, withOnSale, type ProductCard, type ProductsView, type SaleFilter } from './products-view'
 
 const PAGE_SIZE = 20
 
-type Tap = WechatMiniprogram.TouchEvent<Record<string, never>, Record<string, never>, { id?: string }>
+type Tap = WechatMiniprogram.TouchEvent<Record<string, never>, Record<string, never>, { id?: string; sale?: SaleFilter }>
+type TextInput = WechatMiniprogram.Input
 type SwitchChange = WechatMiniprogram.SwitchChange & { currentTarget: { dataset: { id?: string } } }
 
 interface ProductsMethods {
@@ -15,8 +17,17 @@ interface ProductsMethods {
   generation: number
   /** Whether the page was shown once (returning from the editor reloads). */
   shownOnce: boolean
+  /** The filter the shown pages were asked with (null before the first load): more pages continue it, whatever the search box holds now. */
+  applied: AdminProductFilter | null
   cardsOf(products: AdminProductView[]): Promise<ProductCard[]>
+  /** Reads the category chips once; without them the list still works (no category chips). */
+  loadCategories(): Promise<void>
   loadFirst(): Promise<void>
+  onKeywordInput(e: TextInput): void
+  onSearch(): Promise<void>
+  onClearSearch(): Promise<void>
+  onSaleChip(e: Tap): Promise<void>
+  onCategoryChip(e: Tap): Promise<void>
   loadMore(): Promise<void>
   onRetry(): Promise<void>
   onRetryMore(): Promise<void>
@@ -25,12 +36,48 @@ interface ProductsMethods {
   onCreate(): void
 }
 
-Page<ProductsView, ProductsMethods>({
-  data: { ...LOADING_PRODUCTS },
+Page<ProductsView & { saleChips: typeof SALE_CHIPS }, ProductsMethods>({
+  data: { ...LOADING_PRODUCTS, saleChips: SALE_CHIPS },
   generation: 0,
   shownOnce: false,
+  applied: null,
 
   onLoad() {
+    return Promise.all([this.loadFirst(), this.loadCategories()]).then(() => undefined)
+  },
+
+  async loadCategories() {
+    try {
+      this.setData({ categoryChips: toCategoryChips(await listCategories()) })
+    } catch {
+      // the chips are a shortcut; the list and its errors are shown by loadFirst
+    }
+  },
+
+  onKeywordInput(e) {
+    this.setData({ keyword: e.detail.value })
+  },
+
+  onSearch() {
+    return this.loadFirst()
+  },
+
+  onClearSearch() {
+    this.setData({ keyword: '' })
+    return this.loadFirst()
+  },
+
+  onSaleChip(e) {
+    const sale = e.currentTarget.dataset.sale
+    if (!sale || sale === this.data.sale) return Promise.resolve()
+    this.setData({ sale })
+    return this.loadFirst()
+  },
+
+  onCategoryChip(e) {
+    const id = e.currentTarget.dataset.id ?? ''
+    if (id === this.data.categoryId) return Promise.resolve()
+    this.setData({ categoryId: id })
     return this.loadFirst()
   },
 
@@ -56,11 +103,15 @@ Page<ProductsView, ProductsMethods>({
 
   async loadFirst() {
     const generation = ++this.generation
-    if (this.data.status !== 'ready') this.setData({ ...LOADING_PRODUCTS })
+    const filter = productFilterOf(this.data)
+    if (this.data.status === 'ready' || this.data.status === 'empty') this.setData({ loadingMore: true, moreError: '' })
+    else this.setData({ status: 'loading' })
     try {
-      const { products, nextCursor } = await listAdminProducts(undefined, PAGE_SIZE)
+      const { products, nextCursor } = await listAdminProducts(undefined, PAGE_SIZE, filter)
       const cards = await this.cardsOf(products)
-      if (generation === this.generation) this.setData(toProductsView(cards, nextCursor))
+      if (generation !== this.generation) return
+      this.applied = filter
+      this.setData(toProductsView(cards, nextCursor, filter))
     } catch (err) {
       if (generation === this.generation) this.setData(toOwnerErrorView(err))
     }
@@ -72,16 +123,17 @@ Page<ProductsView, ProductsMethods>({
     const generation = this.generation
     this.setData({ loadingMore: true })
     try {
-      const page = await listAdminProducts(nextCursor, PAGE_SIZE)
+      const filter = this.applied ?? {}
+      const page = await listAdminProducts(nextCursor, PAGE_SIZE, filter)
       const cards = await this.cardsOf(page.products)
-      if (generation === this.generation) this.setData(toProductsView([...this.data.cards, ...cards], page.nextCursor))
+      if (generation === this.generation) this.setData(toProductsView([...this.data.cards, ...cards], page.nextCursor, filter))
     } catch (err) {
       if (generation === this.generation) this.setData({ loadingMore: false, moreError: errorMessage(err) })
     }
   },
 
   onRetry() {
-    this.setData({ ...LOADING_PRODUCTS })
+    this.setData({ status: 'loading' })
     return this.loadFirst()
   },
 

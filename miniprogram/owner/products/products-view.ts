@@ -1,5 +1,5 @@
 /** Pure mappers for the owner's product list. */
-import type { AdminProductView } from '../../../typings/catalog'
+import type { AdminProductFilter, AdminProductView, Category } from '../../../typings/catalog'
 import { formatFen } from '../../utils/money'
 import { LIST_LOADING, type ListStatus } from '../owner-view'
 
@@ -24,9 +24,51 @@ export interface ProductsView {
   finished: boolean
   /** The product whose on-sale switch is being saved ('' when none). */
   switching: string
+  /** What the search box holds (searched on confirm). */
+  keyword: string
+  /** The sale-state chip chosen. */
+  sale: SaleFilter
+  /** The category chip chosen ('' = every category). */
+  categoryId: string
+  /** The category chips (empty until the categories are read). */
+  categoryChips: CategoryChip[]
+  /** Whether a filter or keyword narrows the list (the empty state says so). */
+  filtered: boolean
 }
 
-export const LOADING_PRODUCTS: ProductsView = { ...LIST_LOADING, cards: [], switching: '' }
+export type SaleFilter = 'all' | 'onSale' | 'offSale'
+
+export interface CategoryChip {
+  /** '' for 全部分类. */
+  id: string
+  name: string
+}
+
+export const SALE_CHIPS: ReadonlyArray<{ sale: SaleFilter; name: string }> = [
+  { sale: 'all', name: '全部' },
+  { sale: 'onSale', name: '在售' },
+  { sale: 'offSale', name: '已下架' },
+]
+
+/** The search box's limit, as admin.products takes a keyword. */
+export const KEYWORD_MAX = 30
+
+export const LOADING_PRODUCTS: ProductsView = { ...LIST_LOADING, cards: [], switching: '', keyword: '', sale: 'all', categoryId: '', categoryChips: [], filtered: false }
+
+/** The chips for the store's categories, 全部分类 first. */
+export function toCategoryChips(categories: readonly Category[]): CategoryChip[] {
+  return [{ id: '', name: '全部分类' }, ...categories.map((c) => ({ id: c._id, name: c.name }))]
+}
+
+/** What admin.products is asked for the chosen chips and the search box (a blank keyword searches nothing). */
+export function productFilterOf(state: Pick<ProductsView, 'keyword' | 'sale' | 'categoryId'>): AdminProductFilter {
+  const filter: AdminProductFilter = {}
+  const keyword = state.keyword.trim().slice(0, KEYWORD_MAX).trim()
+  if (keyword) filter.keyword = keyword
+  if (state.categoryId) filter.categoryId = state.categoryId
+  if (state.sale !== 'all') filter.onSale = state.sale === 'onSale'
+  return filter
+}
 
 /** '¥16.80' or '¥168.00 - ¥320.00' over the SKUs on sale (all SKUs when none is), '未定价' without SKUs. */
 export function priceRangeText(product: AdminProductView): string {
@@ -56,8 +98,8 @@ export function toProductCard(product: AdminProductView, cover: string): Product
   }
 }
 
-export function toProductsView(cards: ProductCard[], nextCursor: string | null): Partial<ProductsView> {
-  return { status: cards.length === 0 ? 'empty' : 'ready', errorMessage: '', cards, nextCursor, loadingMore: false, moreError: '', finished: nextCursor === null }
+export function toProductsView(cards: ProductCard[], nextCursor: string | null, filter: AdminProductFilter = {}): Partial<ProductsView> {
+  return { status: cards.length === 0 ? 'empty' : 'ready', errorMessage: '', cards, nextCursor, loadingMore: false, moreError: '', finished: nextCursor === null, filtered: Object.keys(filter).length > 0 }
 }
 
 /** The list with one card's on-sale flag changed. */

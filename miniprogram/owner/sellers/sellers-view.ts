@@ -1,6 +1,7 @@
 /** Pure parts of the owner's sellers page: rows with the status in Chinese, the share policy and what it means for credit. */
-import type { SellerStatus, SellerView, SharePolicy } from '../../../typings/referral'
+import type { SellerListItem, SellerStatus, SharePolicy } from '../../../typings/referral'
 import { formatDay } from '../../utils/dates'
+import { formatFen } from '../../utils/money'
 
 export const SELLER_STATUS_TEXT: Readonly<Record<SellerStatus, string>> = {
   pending: '待审核',
@@ -15,6 +16,8 @@ export interface SellerRow {
   shortCode: string
   /** e.g. '2026年11月27日 申请' or '2026年11月27日 通过'. */
   dateText: string
+  /** What the seller brought: '客户 12 位 · 成交 5 单 · ¥1234.00' ('' for an applicant). */
+  figuresText: string
 }
 
 export interface PolicyOption {
@@ -63,7 +66,12 @@ export const LOADING_SELLERS: SellersView = {
   busy: false,
 }
 
-export function toSellerRow(seller: SellerView): SellerRow {
+/** A seller's customers and the orders and revenue credited to them, in plain words. */
+export function sellerFiguresText(seller: Pick<SellerListItem, 'customers' | 'attributedOrders' | 'attributedRevenueFen'>): string {
+  return `客户 ${seller.customers} 位 · 成交 ${seller.attributedOrders} 单 · ${formatFen(seller.attributedRevenueFen)}`
+}
+
+export function toSellerRow(seller: SellerListItem): SellerRow {
   const approved = seller.status === 'active'
   const at = approved ? (seller.approvedAt ?? seller.createdAt) : seller.createdAt
   return {
@@ -73,6 +81,7 @@ export function toSellerRow(seller: SellerView): SellerRow {
     statusText: SELLER_STATUS_TEXT[seller.status],
     shortCode: seller.shortCode,
     dateText: `${formatDay(at)} ${approved ? '通过' : '申请'}`,
+    figuresText: approved ? sellerFiguresText(seller) : '',
   }
 }
 
@@ -85,7 +94,7 @@ export function toPolicyView(sharePolicy: SharePolicy): Pick<SellersView, 'share
 }
 
 /** Applicants (pending) apart from sellers (active), each newest first as the list answers them. */
-export function toSellersView(sellers: SellerView[], sharePolicy: SharePolicy): SellersView {
+export function toSellersView(sellers: SellerListItem[], sharePolicy: SharePolicy): SellersView {
   const rows = sellers.map(toSellerRow)
   return {
     ...LOADING_SELLERS,

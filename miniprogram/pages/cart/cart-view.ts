@@ -1,6 +1,6 @@
 /** Pure parts of the cart page: stored lines + the server's quote + stock -> what the page shows. */
 import type { ProductDetail } from '../../../typings/catalog'
-import type { Quote } from '../../../typings/orders'
+import type { CartQuote, Quote } from '../../../typings/orders'
 import { formatFen } from '../../utils/money'
 import { errorMessage } from '../../utils/errors'
 import { MAX_LINE_QUANTITY, type CartLine } from '../../services/cart'
@@ -64,10 +64,10 @@ export const EMPTY_CART: CartView = { ...LOADING_CART, status: 'empty' }
 /** What the server said about the cart. */
 export interface PricedCart {
   stored: CartLine[]
-  /** The quote of every line it would price (null: none). */
-  quote: Quote | null
+  /** The quote of every line it would price, each with its units available (null: none). */
+  quote: CartQuote | null
   refused: RefusedLine[]
-  /** Products by id as the catalogue shows them now (null: missing or off sale). */
+  /** The refused lines' products as the catalogue shows them now, for their names and images (null: missing or off sale). */
   products: Record<string, ProductDetail | null>
   /** Displayable URL per image fileID. */
   imageUrls: Record<string, string>
@@ -103,7 +103,7 @@ export function toCartView(cart: PricedCart, unselected: readonly string[], tota
   const lines = cart.stored.map((stored): CartLineView => {
     const priced = cart.quote?.lines.find((l) => l.skuId === stored.skuId)
     if (priced) {
-      const max = Math.min(MAX_LINE_QUANTITY, Math.max(priced.quantity, unitsAvailable(cart.products, priced.productId, priced.skuId)))
+      const max = Math.min(MAX_LINE_QUANTITY, Math.max(priced.quantity, priced.available))
       return {
         skuId: stored.skuId,
         name: priced.name,
@@ -123,7 +123,7 @@ export function toCartView(cart: PricedCart, unselected: readonly string[], tota
     const refused = cart.refused.find((r) => r.skuId === stored.skuId)
     const product = refused?.productId ? cart.products[refused.productId] : null
     const sku = product?.skus.find((s) => s._id === stored.skuId)
-    const available = refused ? unitsAvailable(cart.products, refused.productId, stored.skuId) : 0
+    const available = refused ? (refused.available ?? unitsAvailable(cart.products, refused.productId, stored.skuId)) : 0
     const cover = product?.images[0] ? cart.imageUrls[product.images[0]] ?? '' : ''
     return {
       skuId: stored.skuId,

@@ -63,7 +63,8 @@ Page<CartView, CartMethods>({
         return
       }
       const { quote, refused } = await quoteWhatCanBeBought(stored)
-      const products = await productsById([...(quote?.lines ?? []).map((l) => l.productId), ...refused.map((r) => r.productId)])
+      // the quote carries names, images and units available; only lines it refused need their product
+      const products = await productsById(refused.map((r) => r.productId))
       const images = [...(quote?.lines ?? []).map((l) => l.image), ...refused.map((r) => products[r.productId]?.images[0])].filter((id): id is string => !!id)
       const urls = await displayUrls(images)
       if (loadNo !== this.loads) return

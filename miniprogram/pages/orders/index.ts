@@ -1,6 +1,6 @@
 import { confirmReceipt, feedHasMore, nextOrders, startOrderFeed, type OrderFeed } from '../../services/orders'
 import { displayUrls } from '../../services/transport'
-import type { OrderView } from '../../../typings/orders'
+import type { OrderListItem } from '../../../typings/orders'
 import { toastError } from '../../utils/errors'
 import { askToConfirmReceipt } from './confirm-modal'
 import {
@@ -29,7 +29,7 @@ interface OrdersMethods {
   /** The shopper left for a page that may change an order: the list is re-read on return. */
   stale: boolean
   load(): Promise<void>
-  cardsOf(orders: OrderView[]): Promise<OrderCard[]>
+  cardsOf(orders: OrderListItem[]): Promise<OrderCard[]>
   loadMore(): Promise<void>
   onTab(e: Tap): Promise<void>
   onRetry(): Promise<void>

@@ -1,5 +1,5 @@
 /** Pure parts of My orders: the tabs and the statuses each means, status labels, order cards and their next action. */
-import type { OrderStatus, OrderView } from '../../../typings/orders'
+import type { OrderListItem, OrderStatus, OrderView } from '../../../typings/orders'
 import { formatDateTime } from '../../utils/dates'
 import { formatFen } from '../../utils/money'
 import { errorMessage } from '../../utils/errors'
@@ -57,6 +57,8 @@ export interface OrderCard {
   /** '共 3 件' */
   countText: string
   totalText: string
+  /** '已退款 ¥12.00' when part of the order was refunded and it goes on ('' otherwise; a full refund shows in the status). */
+  refundText: string
   statusText: string
   status: OrderStatus
   action: CardActionKind | ''
@@ -87,7 +89,12 @@ export function coverFileOf(order: Pick<OrderView, 'lines'>): string | undefined
   return order.lines.find((l) => l.image)?.image
 }
 
-export function toOrderCard(order: OrderView, cover: string, now: number): OrderCard {
+/** The card's partial-refund note: the amount refunded of an order that goes on (not a full refund, whose status says it). */
+export function partialRefundText(order: Pick<OrderListItem, 'status' | 'refundedFen'>): string {
+  return order.refundedFen > 0 && order.status !== 'refunded' ? `已退款 ${formatFen(order.refundedFen)}` : ''
+}
+
+export function toOrderCard(order: OrderListItem, cover: string, now: number): OrderCard {
   const action = cardActionOf(order, now)
   return {
     id: order._id,
@@ -96,6 +103,7 @@ export function toOrderCard(order: OrderView, cover: string, now: number): Order
     names: order.lines.map((l) => l.name).join('、'),
     countText: `共 ${order.lines.reduce((n, l) => n + l.quantity, 0)} 件`,
     totalText: formatFen(order.totalFen),
+    refundText: partialRefundText(order),
     statusText: STATUS_LABELS[order.status],
     status: order.status,
     action,

@@ -120,8 +120,11 @@ function summaryText(total: SharesFunnel['total']): string {
   return `${total.opens} 次打开带来了 ${total.bound} 位新客户${orders}`
 }
 
-/** The funnel on screen; `productNames` maps product ids to names (a product without one, e.g. taken off sale, reads '已下架的商品'). */
-export function toFunnelView(funnel: SharesFunnel, productNames: Readonly<Record<string, string>>): FunnelView {
+/** What a product the store has deleted since is called in the funnel (the API names every product that still exists). */
+export const GONE_PRODUCT_NAME = '已删除的商品'
+
+/** The funnel on screen, each product by the name the API gives it. */
+export function toFunnelView(funnel: SharesFunnel): FunnelView {
   const { total } = funnel
   const nothing = total.shares === 0 && total.opens === 0 && total.paidOrders === 0
   return {
@@ -137,7 +140,7 @@ export function toFunnelView(funnel: SharesFunnel, productNames: Readonly<Record
     ],
     summaryText: summaryText(total),
     scenes: toSceneBars(total.opensByChannel),
-    products: funnel.byProduct.map((p) => ({ productId: p.productId, name: productNames[p.productId] ?? '已下架的商品', activityText: activityText(p), salesText: salesText(p) })),
+    products: funnel.byProduct.map((p) => ({ productId: p.productId, name: p.name ?? GONE_PRODUCT_NAME, activityText: activityText(p), salesText: salesText(p) })),
     groups: funnel.byGroup.map((g, i) => ({ groupId: g.groupId, label: `群 ${i + 1}`, activityText: activityText(g), salesText: salesText(g) })),
     truncatedText: funnel.truncated ? '这段时间的记录太多，以上数字只统计了一部分，实际只多不少。可以选短一些的时间段查看。' : '',
   }

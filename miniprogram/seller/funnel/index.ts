@@ -1,6 +1,4 @@
-import { productDetail } from '../../services/catalog'
 import { getSharesFunnel, type FunnelRequest } from '../../services/referral'
-import type { SharesFunnel } from '../../../typings/referral'
 import { DEFAULT_PERIOD_DAYS, LOADING_FUNNEL, PERIODS, periodStart, toFunnelErrorView, toFunnelView, type FunnelView } from './funnel-view'
 
 interface FunnelData extends FunnelView {
@@ -16,17 +14,6 @@ interface FunnelMethods {
   request(): FunnelRequest
   onPeriod(e: { currentTarget: { dataset: { days: number } } }): Promise<void>
   onRetry(): Promise<void>
-}
-
-/** Names of the products in the funnel; one that is off sale (or fails) gets none. */
-async function productNamesOf(funnel: SharesFunnel): Promise<Record<string, string>> {
-  const ids = funnel.byProduct.map((p) => p.productId)
-  const found = await Promise.allSettled(ids.map((id) => productDetail(id)))
-  const names: Record<string, string> = {}
-  found.forEach((r, i) => {
-    if (r.status === 'fulfilled') names[ids[i]] = r.value.name
-  })
-  return names
 }
 
 Page<FunnelData, FunnelMethods>({
@@ -58,7 +45,7 @@ Page<FunnelData, FunnelMethods>({
     try {
       const funnel = await getSharesFunnel(request)
       if (!request.to) this.today = funnel.to
-      view = toFunnelView(funnel, await productNamesOf(funnel))
+      view = toFunnelView(funnel)
     } catch (err) {
       view = toFunnelErrorView(err)
     }
