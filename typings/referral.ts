@@ -29,14 +29,10 @@ export interface SellerView {
   approvedAt?: string
 }
 
-/** A seller in the owner's list, with what they brought. */
+/** A seller in the owner's list, with the customers they brought (their orders and revenue: `funnel` with their sellerId). */
 export interface SellerListItem extends SellerView {
   /** Customers bound to them now. */
   customers: number
-  /** Paid orders credited to them, less fully refunded ones (kept on the seller document by the payment callback and refunds). */
-  attributedOrders: number
-  /** Those orders' totals less refunds, fen. */
-  attributedRevenueFen: number
 }
 
 export interface MyBinding {
@@ -101,7 +97,7 @@ export interface ReferralApi {
     request: { sellerId: string }
     response: { seller: SellerView }
   }
-  /** Owner only: sellers, newest first, optionally by status (at most 100), with their customers, attributed orders and revenue. */
+  /** Owner only: sellers, newest first, optionally by status (at most 100), with their customers. */
   'sellers.list': {
     request: { status?: SellerStatus }
     response: { sellers: SellerListItem[] }

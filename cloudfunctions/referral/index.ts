@@ -40,14 +40,13 @@ const STORE_TITLE = process.env.STORE_NAME || '小店'
 const db = () => cloudApp().database()
 
 /**
- * Sellers as the owner's list shows them: the attributed orders and revenue the payment callback
- * and refunds keep on the seller document (absent: none yet), and the customers bound to each,
- * counted on the `sellerId_boundAt` index (one count() per seller, in parallel).
+ * Sellers as the owner's list shows them, with the customers bound to each, counted on the
+ * `sellerId_boundAt` index (one count() per seller, in parallel). Their orders and revenue are not
+ * kept on the seller document (the paid transaction does not write it); `funnel` sums them.
  */
-async function sellerListItems(sellers: ReadonlyArray<SellerDoc & { attributedOrders?: unknown; attributedRevenueFen?: unknown }>): Promise<SellerListItem[]> {
+async function sellerListItems(sellers: ReadonlyArray<SellerDoc>): Promise<SellerListItem[]> {
   const counts = await Promise.all(sellers.map((s) => db().collection('customers').where({ sellerId: s._id }).count()))
-  const whole = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) ? value : 0)
-  return sellers.map((s, i) => ({ ...sellerView(s), customers: counts[i].total, attributedOrders: whole(s.attributedOrders), attributedRevenueFen: whole(s.attributedRevenueFen) }))
+  return sellers.map((s, i) => ({ ...sellerView(s), customers: counts[i].total }))
 }
 
 /** The funnel with each product's current name, read in one `_.in` query (null: the product is gone). */
@@ -231,7 +230,7 @@ export const main = defineFunction('referral', {
     },
   }),
 
-  /** Owner only: sellers, newest first, each with their customers and attributed orders and revenue. */
+  /** Owner only: sellers, newest first, each with the customers bound to them. */
   'sellers.list': action({
     schema: z.object({ status: z.enum(['active', 'pending']).optional() }).strict(),
     needsIdentity: true,

@@ -230,6 +230,7 @@ describe('refund cards', () => {
     expect(card).toMatchObject({ outRefundNo: 'o1-R2', stateText: '待处理', amountText: '¥28.00', reason: '不想要了', canDecide: true, restock: false })
     expect(card.lines).toEqual([{ key: 'p-soap', name: '手工皂', spec: '', quantityText: '× 1', amountText: '¥28.00' }])
     expect(approvalQuestion(card)).toBe('将通过微信支付退款 ¥28.00 给买家。确认同意？')
+    expect(toRefundCard(adminOrder({ status: 'refund_requested', buyerNickname: '阿梅', refunds: [refund({})] }))!.buyerText).toBe('买家 阿梅')
     expect(toRefundCard(adminOrder())).toBeNull()
   })
 

@@ -225,18 +225,18 @@ describe('the refit in words', () => {
 })
 
 describe('sellers', () => {
-  const seller = (overrides: Partial<SellerListItem>): SellerListItem => ({ sellerId: 's_x', openid: 'o-x', name: '小店', status: 'active', shortCode: 'Abc12345', createdAt: '2026-11-01T02:00:00.000Z', customers: 0, attributedOrders: 0, attributedRevenueFen: 0, ...overrides })
+  const seller = (overrides: Partial<SellerListItem>): SellerListItem => ({ sellerId: 's_x', openid: 'o-x', name: '小店', status: 'active', shortCode: 'Abc12345', createdAt: '2026-11-01T02:00:00.000Z', customers: 0, ...overrides })
 
   test('applicants apart from sellers, status in Chinese, the share code and the date that matters', () => {
     const v = toSellersView(
       [
         seller({ sellerId: 's_w', name: '王', status: 'pending', shortCode: 'Wang1234', createdAt: '2026-11-20T02:00:00.000Z' }),
-        seller({ sellerId: 's_l', name: '林', approvedAt: '2026-11-02T02:00:00.000Z', customers: 12, attributedOrders: 5, attributedRevenueFen: 123450 }),
+        seller({ sellerId: 's_l', name: '林', approvedAt: '2026-11-02T02:00:00.000Z', customers: 12 }),
       ],
       'sellersOnly',
     )
     expect(v.applicants).toEqual([{ sellerId: 's_w', name: '王', status: 'pending', statusText: '待审核', shortCode: 'Wang1234', dateText: '2026年11月20日 申请', figuresText: '' }])
-    expect(v.sellers).toEqual([{ sellerId: 's_l', name: '林', status: 'active', statusText: '已通过', shortCode: 'Abc12345', dateText: '2026年11月2日 通过', figuresText: '客户 12 位 · 成交 5 单 · ¥1234.50' }])
+    expect(v.sellers).toEqual([{ sellerId: 's_l', name: '林', status: 'active', statusText: '已通过', shortCode: 'Abc12345', dateText: '2026年11月2日 通过', figuresText: '客户 12 位' }])
   })
 
   test('the share policy switch and what it means for credit', () => {

@@ -107,17 +107,14 @@ test('each product carries its current name, null once the product is gone (one 
   }
 })
 
-test('the owner’s seller list carries each seller’s customers and the attributed orders and revenue on the seller document', async () => {
+test('the owner’s seller list carries the customers bound to each seller', async () => {
   const { sellers } = expectOk(await as(t, 'referral', OWNER)('sellers.list', {}))
-  const stored = async (id: string) => (await t.db.collection('sellers').doc(id).get()).data[0] as any
-  const [sa, sb] = [await stored(a.sellerId), await stored(b.sellerId)]
-  expect(sellers.find((s: any) => s.sellerId === a.sellerId)).toMatchObject({ customers: 4, attributedOrders: 2, attributedRevenueFen: paidTotals[0] + paidTotals[1] })
-  expect(sellers.find((s: any) => s.sellerId === b.sellerId)).toMatchObject({ customers: 1, attributedOrders: 1, attributedRevenueFen: sb.attributedRevenueFen })
-  expect([sa.attributedOrders, sa.attributedRevenueFen]).toEqual([2, paidTotals[0] + paidTotals[1]])
-  // a seller nobody has bought from yet: zeros, not missing fields
+  expect(sellers.find((s: any) => s.sellerId === a.sellerId)).toMatchObject({ customers: 4 })
+  expect(sellers.find((s: any) => s.sellerId === b.sellerId)).toMatchObject({ customers: 1 })
+  // a seller nobody was bound to yet: zero, not a missing field
   const fresh = await makeSeller(t, 'o-seller-fresh', 'Fresh')
   const again = expectOk(await as(t, 'referral', OWNER)('sellers.list', {})).sellers
-  expect(again.find((s: any) => s.sellerId === fresh.sellerId)).toMatchObject({ customers: 0, attributedOrders: 0, attributedRevenueFen: 0 })
+  expect(again.find((s: any) => s.sellerId === fresh.sellerId)).toMatchObject({ customers: 0 })
   expect(await as(t, 'referral', a.openid)('sellers.list', {})).toMatchObject({ ok: false, code: 'FORBIDDEN' })
   // the customers are counted on an index, not by a scan
   expect(t.cloud.module<DatabaseModule>('database').store.explain('customers', { sellerId: a.sellerId }, [])).toMatchObject({ kind: 'index' })

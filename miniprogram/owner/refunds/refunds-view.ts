@@ -39,7 +39,7 @@ export function toRefundCard(order: AdminOrderView, restock?: boolean): RefundCa
     outRefundNo: refund.outRefundNo,
     state: refund.state,
     stateText: REFUND_STATE_TEXT[refund.state],
-    buyerText: buyerText(order.buyerOpenid),
+    buyerText: buyerText(order.buyerOpenid, order.buyerNickname),
     requestedText: formatDateTime(refund.requestedAt),
     lines: refund.lines.map((l) => {
       const line = byId.get(l.skuId)

@@ -1,7 +1,6 @@
 /** Pure parts of the owner's sellers page: rows with the status in Chinese, the share policy and what it means for credit. */
 import type { SellerListItem, SellerStatus, SharePolicy } from '../../../typings/referral'
 import { formatDay } from '../../utils/dates'
-import { formatFen } from '../../utils/money'
 
 export const SELLER_STATUS_TEXT: Readonly<Record<SellerStatus, string>> = {
   pending: '待审核',
@@ -66,9 +65,9 @@ export const LOADING_SELLERS: SellersView = {
   busy: false,
 }
 
-/** A seller's customers and the orders and revenue credited to them, in plain words. */
-export function sellerFiguresText(seller: Pick<SellerListItem, 'customers' | 'attributedOrders' | 'attributedRevenueFen'>): string {
-  return `客户 ${seller.customers} 位 · 成交 ${seller.attributedOrders} 单 · ${formatFen(seller.attributedRevenueFen)}`
+/** A seller's customers, in plain words. */
+export function sellerFiguresText(seller: Pick<SellerListItem, 'customers'>): string {
+  return `客户 ${seller.customers} 位`
 }
 
 export function toSellerRow(seller: SellerListItem): SellerRow {
