@@ -56,6 +56,24 @@ async function settle(page: Page): Promise<void> {
   await page.waitForTimeout(400)
 }
 
+/**
+ * The README's picture (docs/preview.png is a copy of it): the whole preview as seller Lin, the
+ * product page with a spec picked and its card just shared to a group in the chat panel.
+ */
+async function readmeShot(page: Page, url: string): Promise<void> {
+  await page.setViewportSize({ width: 1100, height: 880 })
+  await page.goto(`${url}/?as=seller-lin&path=pages/product/detail/index&id=p-longjing`)
+  await page.waitForSelector('body[data-ready="true"]')
+  await page.locator('.wx-page:not([hidden]) >> text="500g"').click()
+  await page.locator('.pv-capsule-more').click()
+  await page.locator('.pv-sheet-item', { hasText: '发送到群聊' }).click()
+  await page.locator('.pv-card[data-kind="group"]').first().waitFor()
+  await page.locator('.pv-toast-wrap').waitFor({ state: 'detached' })
+  await settle(page)
+  await page.screenshot({ path: path.join(OUT, 'readme.png') })
+  console.log('readme.png (seller-lin, product page shared to a group)')
+}
+
 async function main(): Promise<void> {
   const only = process.argv.slice(2)
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'screenshots-'))
@@ -114,6 +132,7 @@ async function main(): Promise<void> {
         console.error(`${route}: ${(err as Error).message}`)
       }
     }
+    if (only.length === 0 || only.includes('readme')) await readmeShot(page, cloud.url)
   } finally {
     await browser.close()
     await cloud.stop()
