@@ -52,7 +52,7 @@ function identityFor(route: string): string {
 /** Waits until the page's calls and images have settled (no request in flight for a moment). */
 async function settle(page: Page): Promise<void> {
   await page.waitForLoadState('networkidle').catch(() => undefined)
-  await page.waitForFunction(() => [...document.querySelectorAll('.wx-page:not([hidden]) img')].every((img) => (img as HTMLImageElement).complete), undefined, { timeout: 5000 }).catch(() => undefined)
+  await page.waitForFunction("[...document.querySelectorAll('.wx-page:not([hidden]) img')].every((img) => img.complete)", undefined, { timeout: 5000 }).catch(() => undefined)
   await page.waitForTimeout(400)
 }
 
@@ -93,10 +93,10 @@ async function main(): Promise<void> {
     page.on('pageerror', (err) => console.error(`  page error: ${err.message}`))
     // the shopper's phone: privacy already agreed, two lines in the cart
     await page.goto(`${cloud.url}/?as=${SHOPPER.key}`)
-    await page.evaluate((openid) => {
-      localStorage.setItem(`wx:${openid}:__preview.privacyAgreed`, 'true')
-      localStorage.setItem(`wx:${openid}:cart.v1`, JSON.stringify([{ skuId: 'p-longjing', quantity: 1 }, { skuId: 'p-pu-erh', quantity: 2 }]))
-    }, SHOPPER.openid)
+    const stored = { '__preview.privacyAgreed': true, 'cart.v1': [{ skuId: 'p-longjing', quantity: 1 }, { skuId: 'p-pu-erh', quantity: 2 }] }
+    for (const [key, value] of Object.entries(stored)) {
+      await page.evaluate(`localStorage.setItem(${JSON.stringify(`wx:${SHOPPER.openid}:${key}`)}, ${JSON.stringify(JSON.stringify(value))})`)
+    }
     for (const route of routes()) {
       if (only.length > 0 && !only.some((o) => route.includes(o))) continue
       const query = QUERIES[route] ? `&${QUERIES[route]}` : ''
@@ -108,18 +108,13 @@ async function main(): Promise<void> {
         fs.mkdirSync(path.dirname(file), { recursive: true })
         await page.locator('.pv-phone').screenshot({ path: file })
         // the whole page: the phone grown to the page's height
-        const extra = await page.evaluate(() => {
-          const p = document.querySelector('.wx-page:not([hidden])') as HTMLElement | null
-          return p ? p.scrollHeight - p.clientHeight : 0
-        })
+        const extra = await page.locator('.wx-page:not([hidden])').first().evaluate((el) => el.scrollHeight - el.clientHeight)
         const full = file.replace(/\.png$/, '.full.png')
         fs.rmSync(full, { force: true })
         if (extra > 8) {
-          await page.evaluate((grow) => {
-            for (const sel of ['.pv-phone', '.pv-screen']) {
-              const el = document.querySelector(sel) as HTMLElement
-              el.style.height = `${812 + grow}px`
-            }
+          // (this script compiles without the DOM library: the element is typed by what is used)
+          await page.locator('.pv-phone, .pv-screen').evaluateAll((els, grow) => {
+            for (const el of els) (el as unknown as { style: { height: string } }).style.height = `${812 + grow}px`
           }, extra)
           await page.setViewportSize({ width: 1100, height: Math.max(900, 812 + extra + 100) })
           await page.waitForTimeout(200)
