@@ -312,7 +312,7 @@ test('the owner ships, the shopper confirms receipt and asks for a refund, the o
 
   // and asks for a refund of the whole order
   await openAs(shopperIdentity, `pages/orders/detail/index?id=${orderId}`)
-  const refund = current('[class*="action"]').filter({ hasText: /申请(售后|退款)/ }).first()
+  const refund = current('button[class*="action"]').filter({ hasText: /申请(售后|退款)/ }).first()
   await refund.click()
   await current('[class*="refund-reason-chip"]').first().click()
   await shot('14-refund-form')
@@ -333,7 +333,7 @@ test('the owner ships, the shopper confirms receipt and asks for a refund, the o
   await ready()
   await current('[class*="order"]').filter({ hasText: '已退款' }).first().waitFor()
   // the refund reverses what the purchase gave: no purchase counted, no segment
-  expect((await current('[class*="purchases"]').textContent())?.trim()).toBe('还没有下单')
+  expect((await current('[class*="purchases"]').textContent())?.trim()).toBe('暂无有效订单（未付款、已取消和已退款的不算）')
   expect(await current('[class*="segment-label"]').count()).toBe(0)
   await shot('16-lin-sees-refund')
   expect(pageErrors).toEqual([])
