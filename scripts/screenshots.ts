@@ -5,7 +5,9 @@
  * seller pages as seller Lin, owner pages as the owner; detail pages open a real demo id.
  * Output: test-artifacts/screenshots/<route>.png (the phone as it shows the page) and, when the
  * page is longer than the screen, <route>.full.png (the whole page). A tool to look at the
- * pages, not a test: it never fails on what it sees, only when a page does not open.
+ * pages, not a test: it never fails on what it sees, only when a page does not open. Also
+ * readme.png, the README's picture. `npm run screenshots -- cart owner/` takes only the routes
+ * containing one of the words (`readme` for the README picture).
  * Needs Chromium (CHROMIUM_PATH, default /usr/bin/chromium) and fonts-wqy-microhei.
  */
 import fs from 'node:fs'
