@@ -327,6 +327,8 @@ export function registerBuiltins(): void {
           field.type = c.data.password ? 'password' : type === 'number' || type === 'digit' ? 'text' : 'text'
           field.inputMode = type === 'number' ? 'numeric' : type === 'digit' ? 'decimal' : type === 'idcard' ? 'text' : 'text'
         }
+        // WeChat's auto-height textarea grows with its text instead of keeping the 150px default
+        if (tag === 'textarea') field.toggleAttribute('wx-auto-height', !!c.data.autoHeight)
         if (c.data.focus || c.data.autoFocus) setTimeout(() => field.focus(), 0)
       },
     })

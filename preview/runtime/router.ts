@@ -379,13 +379,19 @@ export function render(): void {
       button.className = `pv-tab${selected ? ' pv-tab-selected' : ''}`
       button.style.color = selected ? (bar.selectedColor ?? '#07c160') : (bar.color ?? '#888888')
       button.dataset.path = item.pagePath
-      const icon = document.createElement('span')
-      icon.className = 'pv-tab-icon'
-      icon.textContent = item.text.slice(0, 1)
       const text = document.createElement('span')
       text.className = 'pv-tab-text'
       text.textContent = item.text
-      button.append(icon, text)
+      // as on WeChat, a tab without iconPath is its text alone, larger; with one, a stand-in for the icon above the text
+      if (item.iconPath) {
+        const icon = document.createElement('span')
+        icon.className = 'pv-tab-icon'
+        icon.textContent = item.text.slice(0, 1)
+        button.append(icon, text)
+      } else {
+        button.classList.add('pv-tab-text-only')
+        button.append(text)
+      }
       button.onclick = () => {
         const index = bar.list.indexOf(item)
         // onTabItemTap goes to the page showing when its own tab is tapped, and to the tab page that opens

@@ -312,7 +312,7 @@ test('the owner ships, the shopper confirms receipt and asks for a refund, the o
 
   // and asks for a refund of the whole order
   await openAs(shopperIdentity, `pages/orders/detail/index?id=${orderId}`)
-  const refund = current('[class*="action"]').filter({ hasText: /申请(售后|退款)/ }).first()
+  const refund = current('button[class*="action"]').filter({ hasText: /申请(售后|退款)/ }).first()
   await refund.click()
   await current('[class*="refund-reason-chip"]').first().click()
   await shot('14-refund-form')
