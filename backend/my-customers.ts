@@ -36,6 +36,8 @@ interface StoredCustomer {
   score?: CustomerScore | null
   paidOrders?: number
   spendFen?: number
+  /** Paid orders fully refunded (kept by refunds; absent: none). */
+  refundedOrders?: number
   /** Customer referral value, when a rescoring job has stored one. */
   referralValue?: { crvFen?: number } | null
 }
@@ -112,6 +114,7 @@ function rowOf(doc: StoredCustomer): CustomerRow {
   const row: CustomerRow = {
     customerId: doc._id,
     paidOrders: doc.paidOrders ?? 0,
+    refundedOrders: doc.refundedOrders ?? 0,
     spendFen: doc.spendFen ?? 0,
     pAlive: score?.pAlive ?? null,
     expectedPurchases: score?.expectedPurchases ?? null,

@@ -262,6 +262,7 @@ async function refundTransition(t: any, db: Db, note: RefundNotice, orders: Paid
     score: value.stats ? scoreCustomer(value.stats, model, today) : _.remove(),
     spendFen: value.spendFen,
     paidOrders: value.paidOrders,
+    refundedOrders: value.refundedOrders,
     valueRev: _.inc(1),
   })
   await reverseOrderCredits(t, db, order, refund, at)

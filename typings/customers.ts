@@ -12,9 +12,11 @@ export interface CustomerRow {
   nickname?: string
   /** `cloud://` fileID of the avatar. */
   avatarUrl?: string
-  /** Paid orders and spend as the payment callback recorded them. */
+  /** Paid orders and spend as the payment callback recorded them (refunds recompute them: a fully refunded order is no purchase). */
   paidOrders: number
   spendFen: number
+  /** Paid orders that were refunded in full. */
+  refundedOrders: number
   /** Store day of the latest paid purchase; absent for a customer who has not bought yet. */
   lastPurchaseDay?: string
   /** The stored score (kept by the payment callback and the nightly rescore); null before a first purchase. */

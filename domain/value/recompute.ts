@@ -22,6 +22,8 @@ export interface CustomerValueFacts {
   spendFen: number
   /** Paid orders that are still purchases. */
   paidOrders: number
+  /** Paid orders every unit of which was refunded: no purchase any more, but the customer did order. */
+  refundedOrders: number
 }
 
 /**
@@ -38,5 +40,6 @@ export function customerValueFromOrders(customerId: string, orders: readonly Pai
     stats: statsFromPurchases(customerId, purchases),
     spendFen: purchases.reduce((s, p) => s + p.amountFen, 0),
     paidOrders: purchases.length,
+    refundedOrders: orders.length - purchases.length,
   }
 }

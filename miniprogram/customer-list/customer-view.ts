@@ -68,9 +68,10 @@ export function valueText(clvFen: number | null | undefined): string {
   return typeof clvFen === 'number' ? `价值${formatApproxYuan(clvFen)}` : ''
 }
 
-/** '买过 2 次 · 共 ¥239.00', or '还没有下单'. */
-export function purchasesText(paidOrders: number, spendFen: number): string {
-  return paidOrders > 0 ? `买过 ${paidOrders} 次 · 共 ${formatFen(spendFen)}` : '还没有下单'
+/** '买过 2 次 · 共 ¥239.00', '下过 1 单，已全部退款', or '还没有下单'. */
+export function purchasesText(paidOrders: number, spendFen: number, refundedOrders = 0): string {
+  if (paidOrders > 0) return `买过 ${paidOrders} 次 · 共 ${formatFen(spendFen)}`
+  return refundedOrders > 0 ? `下过 ${refundedOrders} 单，已全部退款` : '还没有下单'
 }
 
 export function toCustomerCard(row: CustomerRow): CustomerCard {
@@ -79,10 +80,10 @@ export function toCustomerCard(row: CustomerRow): CustomerCard {
     customerId: row.customerId,
     name,
     initial: [...name][0] ?? '客',
-    segmentLabel: row.segmentLabel ?? (row.paidOrders > 0 ? '' : '未下单'),
+    segmentLabel: row.segmentLabel ?? (row.paidOrders > 0 ? '' : row.refundedOrders > 0 ? '已退款' : '未下单'),
     segmentCode: row.segment ?? 'none',
     valueText: valueText(row.clvFen),
-    purchasesText: purchasesText(row.paidOrders, row.spendFen),
+    purchasesText: purchasesText(row.paidOrders, row.spendFen, row.refundedOrders),
     lastPurchaseText: row.lastPurchaseDay ? `最近购买 ${formatDay(row.lastPurchaseDay)}` : '',
   }
 }

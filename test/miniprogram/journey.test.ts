@@ -391,13 +391,13 @@ test('5. a refund: asked on the order detail, approved on owner/refunds, notifie
   // the seller's numbers: spend back to 0, no score, the commission taken back, the order out of the funnel
   expect(await eventually(commissionSummary, (s) => s.reversedFen === 1290, 'commission reversed')).toMatchObject({ creditedFen: 1290, pendingFen: 0, balanceFen: 0, withdrawableFen: 0 })
   const { customer: row } = await dataAs(cloud.url, SELLER, 'customers', 'detail', { customerId: SHOPPER })
-  expect(row).toMatchObject({ paidOrders: 0, spendFen: 0, clvFen: null })
+  expect(row).toMatchObject({ paidOrders: 0, refundedOrders: 1, spendFen: 0, clvFen: null })
 
   const customers = await open(SELLER, 'seller/customers/index')
   expect(textsOf(customers, '.customer-name')).toEqual([NICKNAME])
-  expect(textsOf(customers, '.customer-purchases')).toEqual(['还没有下单'])
+  expect(textsOf(customers, '.customer-purchases')).toEqual(['下过 1 单，已全部退款'])
   expect(customers.querySelector('.customer-value')).toBeUndefined()
-  expect(textsOf(customers, '.segment')).toEqual(['未下单'])
+  expect(textsOf(customers, '.segment')).toEqual(['已退款'])
 
   const customer = await open(SELLER, 'seller/customer/index', { customerId: SHOPPER })
   expect(textsOf(customer, '.order .muted')).toEqual(['1 件 · 已退款'])

@@ -15,6 +15,7 @@ function makeRow(overrides: Partial<CustomerRow> = {}): CustomerRow {
     nickname: '美美',
     paidOrders: 2,
     spendFen: 23900,
+    refundedOrders: 0,
     lastPurchaseDay: '2026-11-03',
     pAlive: 0.9,
     expectedPurchases: 2,
@@ -91,6 +92,12 @@ describe('customer list', () => {
   test('a customer who has not bought yet has no value and says so', () => {
     const card = toCustomerCard(makeRow({ nickname: undefined, paidOrders: 0, spendFen: 0, lastPurchaseDay: undefined, clvFen: null, segment: null, segmentLabel: null }))
     expect(card).toMatchObject({ name: '未留昵称的顾客', valueText: '', purchasesText: '还没有下单', lastPurchaseText: '', segmentLabel: '未下单' })
+  })
+
+  test('a customer whose only orders were refunded in full says so, not that they never ordered', () => {
+    const card = toCustomerCard(makeRow({ paidOrders: 0, spendFen: 0, refundedOrders: 1, lastPurchaseDay: undefined, clvFen: null, segment: null, segmentLabel: null }))
+    expect(card).toMatchObject({ valueText: '', purchasesText: '下过 1 单，已全部退款', segmentLabel: '已退款' })
+    expect(toCustomerCard(makeRow({ refundedOrders: 1 })).purchasesText).toBe('买过 2 次 · 共 ¥239.00')
   })
 
   test('an empty first page is the empty state; the last page is finished', () => {

@@ -36,7 +36,7 @@ async function approvedHeld(openid: string, orderId: string, lines?: Array<{ sku
 async function expectValueMatchesOrders(openid: string) {
   const recomputed = await valueFromStoredOrders(t, openid)
   const stored = (await customer(t, openid)) ?? {}
-  expect({ stats: stored.stats ?? null, spendFen: stored.spendFen ?? 0, paidOrders: stored.paidOrders ?? 0 }).toEqual(recomputed)
+  expect({ stats: stored.stats ?? null, spendFen: stored.spendFen ?? 0, paidOrders: stored.paidOrders ?? 0, refundedOrders: stored.refundedOrders ?? 0 }).toEqual(recomputed)
 }
 
 test('refunds of two orders of one buyer settling at once both count, once each', async () => {

@@ -111,7 +111,7 @@ describe('a whole order refunded before shipment', () => {
     const stockAfter = await product(t, 'p-walnut')
     expect({ stock: stockAfter.stock, sold: stockAfter.sold ?? 0 }).toEqual({ stock: stockBefore.stock, sold: stockBefore.sold ?? 0 })
     const amy = await customer(t, 'o-rf-amy')
-    expect(amy).toMatchObject({ paidOrders: 0, spendFen: 0 })
+    expect(amy).toMatchObject({ paidOrders: 0, refundedOrders: 1, spendFen: 0 })
     expect(amy.stats).toBeUndefined()
     expect(amy.score).toBeUndefined()
     expect(await sellerTotals()).toEqual(before)
