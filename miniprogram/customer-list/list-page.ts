@@ -6,7 +6,7 @@
 import type { CustomerSortKey, ListCustomersRequest } from '../../typings/customers'
 import type { SegmentCode } from '../../typings/value'
 import { listCustomers } from '../services/customers'
-import { errorMessage } from '../utils/errors'
+import { loadFirstPage, loadNextPage, pagedListHandlers } from '../utils/paged-list'
 import { LOADING_LIST, SEGMENT_CHIPS, SORT_TABS, appendPage, toListErrorView, toListView, type CustomerListView } from './customer-view'
 
 export const PAGE_SIZE = 20
@@ -60,14 +60,7 @@ export function customerListPage(detailPage: string): WechatMiniprogram.Page.Opt
       return this.loadFirst()
     },
 
-    async onPullDownRefresh() {
-      await this.loadFirst()
-      wx.stopPullDownRefresh()
-    },
-
-    onReachBottom() {
-      return this.loadMore()
-    },
+    ...pagedListHandlers,
 
     request(cursor) {
       const request: ListCustomersRequest = { sort: this.data.sort, pageSize: PAGE_SIZE }
@@ -77,30 +70,22 @@ export function customerListPage(detailPage: string): WechatMiniprogram.Page.Opt
       return request
     },
 
-    async loadFirst() {
-      const generation = ++this.generation
+    loadFirst() {
       this.setData({ ...LOADING_LIST, emptyText: this.data.nickname || this.data.segment ? '没有符合条件的客户' : this.data.emptyText })
-      let view: CustomerListView
-      try {
-        const { customers, nextCursor } = await listCustomers(this.request())
-        view = toListView(customers, nextCursor)
-      } catch (err) {
-        view = toListErrorView(err)
-      }
-      if (generation === this.generation) this.setData(view)
+      return loadFirstPage(
+        this,
+        () => listCustomers(this.request()),
+        ({ customers, nextCursor }) => this.setData(toListView(customers, nextCursor)),
+        (err) => this.setData(toListErrorView(err)),
+      )
     },
 
-    async loadMore() {
-      const { status, loadingMore, finished, nextCursor, moreError } = this.data
-      if (status !== 'ready' || loadingMore || finished || !nextCursor || moreError) return
-      const generation = this.generation
-      this.setData({ loadingMore: true })
-      try {
-        const page = await listCustomers(this.request(nextCursor))
-        if (generation === this.generation) this.setData(appendPage(this.data, page.customers, page.nextCursor))
-      } catch (err) {
-        if (generation === this.generation) this.setData({ loadingMore: false, moreError: errorMessage(err) })
-      }
+    loadMore() {
+      return loadNextPage(
+        this,
+        (cursor) => listCustomers(this.request(cursor)),
+        (page) => this.setData(appendPage(this.data, page.customers, page.nextCursor)),
+      )
     },
 
     onSort(e) {
@@ -131,15 +116,6 @@ export function customerListPage(detailPage: string): WechatMiniprogram.Page.Opt
     onClearSearch() {
       this.setData({ searchDraft: '' })
       return this.onSearch()
-    },
-
-    onRetry() {
-      return this.loadFirst()
-    },
-
-    onRetryMore() {
-      this.setData({ moreError: '' })
-      return this.loadMore()
     },
 
     onOpen(e) {

@@ -1,6 +1,7 @@
 import { listAdminOrders, shipOrder } from '../../services/admin-orders'
 import type { OrderStatus } from '../../../typings/orders'
-import { errorMessage, toastError } from '../../utils/errors'
+import { toastError } from '../../utils/errors'
+import { cursorState, loadFirstPage, loadNextPage, pagedListHandlers } from '../../utils/paged-list'
 import { LIST_LOADING, toOwnerErrorView, type ListStatus } from '../owner-view'
 import { CARRIERS, ORDER_TABS, toOrderCard, toShipment, type OrderCard, type ShipSheet } from './orders-view'
 
@@ -59,40 +60,27 @@ Page<OrdersData, OrdersMethods>({
     return this.loadFirst()
   },
 
-  async onPullDownRefresh() {
-    await this.loadFirst()
-    wx.stopPullDownRefresh()
-  },
+  ...pagedListHandlers,
 
-  onReachBottom() {
-    return this.loadMore()
-  },
-
-  async loadFirst() {
-    const generation = ++this.generation
+  loadFirst() {
     this.setData({ ...LIST_RESET })
-    try {
-      const { orders, nextCursor } = await listAdminOrders(this.data.tab, undefined, PAGE_SIZE)
-      if (generation !== this.generation) return
-      const cards = orders.map(toOrderCard)
-      this.setData({ status: cards.length === 0 ? 'empty' : 'ready', cards, nextCursor, finished: nextCursor === null })
-    } catch (err) {
-      if (generation === this.generation) this.setData(toOwnerErrorView(err))
-    }
+    return loadFirstPage(
+      this,
+      () => listAdminOrders(this.data.tab, undefined, PAGE_SIZE),
+      ({ orders, nextCursor }) => {
+        const cards = orders.map(toOrderCard)
+        this.setData({ status: cards.length === 0 ? 'empty' : 'ready', cards, ...cursorState(nextCursor) })
+      },
+      (err) => this.setData(toOwnerErrorView(err)),
+    )
   },
 
-  async loadMore() {
-    const { status, loadingMore, finished, nextCursor, moreError } = this.data
-    if (status !== 'ready' || loadingMore || finished || !nextCursor || moreError) return
-    const generation = this.generation
-    this.setData({ loadingMore: true })
-    try {
-      const page = await listAdminOrders(this.data.tab, nextCursor, PAGE_SIZE)
-      if (generation !== this.generation) return
-      this.setData({ cards: [...this.data.cards, ...page.orders.map(toOrderCard)], nextCursor: page.nextCursor, finished: page.nextCursor === null, loadingMore: false })
-    } catch (err) {
-      if (generation === this.generation) this.setData({ loadingMore: false, moreError: errorMessage(err) })
-    }
+  loadMore() {
+    return loadNextPage(
+      this,
+      (cursor) => listAdminOrders(this.data.tab, cursor, PAGE_SIZE),
+      (page) => this.setData({ cards: [...this.data.cards, ...page.orders.map(toOrderCard)], ...cursorState(page.nextCursor), loadingMore: false }),
+    )
   },
 
   onTab(e) {
@@ -100,15 +88,6 @@ Page<OrdersData, OrdersMethods>({
     if (!status || status === this.data.tab) return Promise.resolve()
     this.setData({ tab: status })
     return this.loadFirst()
-  },
-
-  onRetry() {
-    return this.loadFirst()
-  },
-
-  onRetryMore() {
-    this.setData({ moreError: '' })
-    return this.loadMore()
   },
 
   onOpenShip(e) {

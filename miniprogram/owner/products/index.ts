@@ -2,7 +2,8 @@ import { listAdminProducts, setOnSale } from '../../services/admin-catalog'
 import { listCategories } from '../../services/catalog'
 import { displayUrls } from '../../services/transport'
 import type { AdminProductFilter, AdminProductView } from '../../../typings/catalog'
-import { errorMessage, toastError } from '../../utils/errors'
+import { toastError } from '../../utils/errors'
+import { loadFirstPage, loadNextPage, pagedListHandlers } from '../../utils/paged-list'
 import { toOwnerErrorView } from '../owner-view'
 import { LOADING_PRODUCTS, productFilterOf, SALE_CHIPS, toCategoryChips, toProductCard, toProductsView, withOnSale, type ProductCard, type ProductsView, type SaleFilter } from './products-view'
 
@@ -87,59 +88,47 @@ Page<ProductsView & { saleChips: typeof SALE_CHIPS }, ProductsMethods>({
     return undefined
   },
 
-  async onPullDownRefresh() {
-    await this.loadFirst()
-    wx.stopPullDownRefresh()
-  },
-
-  onReachBottom() {
-    return this.loadMore()
-  },
+  ...pagedListHandlers,
 
   async cardsOf(products) {
     const covers = await displayUrls(products.map((p) => p.images[0]))
     return products.map((p, i) => toProductCard(p, covers[i]))
   },
 
-  async loadFirst() {
-    const generation = ++this.generation
+  loadFirst() {
     const filter = productFilterOf(this.data)
     if (this.data.status === 'ready' || this.data.status === 'empty') this.setData({ loadingMore: true, moreError: '' })
     else this.setData({ status: 'loading' })
-    try {
-      const { products, nextCursor } = await listAdminProducts(undefined, PAGE_SIZE, filter)
-      const cards = await this.cardsOf(products)
-      if (generation !== this.generation) return
-      this.applied = filter
-      this.setData(toProductsView(cards, nextCursor, filter))
-    } catch (err) {
-      if (generation === this.generation) this.setData(toOwnerErrorView(err))
-    }
+    return loadFirstPage(
+      this,
+      async () => {
+        const { products, nextCursor } = await listAdminProducts(undefined, PAGE_SIZE, filter)
+        return { cards: await this.cardsOf(products), nextCursor }
+      },
+      ({ cards, nextCursor }) => {
+        this.applied = filter
+        this.setData(toProductsView(cards, nextCursor, filter))
+      },
+      (err) => this.setData(toOwnerErrorView(err)),
+    )
   },
 
-  async loadMore() {
-    const { status, loadingMore, finished, nextCursor, moreError } = this.data
-    if (status !== 'ready' || loadingMore || finished || !nextCursor || moreError) return
-    const generation = this.generation
-    this.setData({ loadingMore: true })
-    try {
-      const filter = this.applied ?? {}
-      const page = await listAdminProducts(nextCursor, PAGE_SIZE, filter)
-      const cards = await this.cardsOf(page.products)
-      if (generation === this.generation) this.setData(toProductsView([...this.data.cards, ...cards], page.nextCursor, filter))
-    } catch (err) {
-      if (generation === this.generation) this.setData({ loadingMore: false, moreError: errorMessage(err) })
-    }
+  loadMore() {
+    const filter = this.applied ?? {}
+    return loadNextPage(
+      this,
+      async (cursor) => {
+        const page = await listAdminProducts(cursor, PAGE_SIZE, filter)
+        return { cards: await this.cardsOf(page.products), nextCursor: page.nextCursor }
+      },
+      ({ cards, nextCursor }) => this.setData(toProductsView([...this.data.cards, ...cards], nextCursor, filter)),
+    )
   },
 
+  /** 重试 after a failed first page shows the loading state again. */
   onRetry() {
     this.setData({ status: 'loading' })
     return this.loadFirst()
-  },
-
-  onRetryMore() {
-    this.setData({ moreError: '' })
-    return this.loadMore()
   },
 
   async onToggleSale(e) {

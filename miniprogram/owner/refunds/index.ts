@@ -1,6 +1,7 @@
 import { adminOrderDetail, approveRefund, listAdminOrders, rejectRefund } from '../../services/admin-orders'
 import type { OrderStatus } from '../../../typings/orders'
-import { errorMessage, toastError } from '../../utils/errors'
+import { toastError } from '../../utils/errors'
+import { cursorState, loadFirstPage, loadNextPage, pagedListHandlers } from '../../utils/paged-list'
 import { LIST_LOADING, toOwnerErrorView, type ListStatus } from '../owner-view'
 import { REFUND_TABS, approvalQuestion, cleanRejectReason, replaceCard, toRefundCard, type RefundCard } from './refunds-view'
 
@@ -73,45 +74,32 @@ Page<RefundsData, RefundsMethods>({
     this.watches = {}
   },
 
-  async onPullDownRefresh() {
-    await this.loadFirst()
-    wx.stopPullDownRefresh()
-  },
-
-  onReachBottom() {
-    return this.loadMore()
-  },
+  ...pagedListHandlers,
 
   cardsOf(orders) {
     return orders.map((o) => toRefundCard(o)).filter((c): c is RefundCard => c !== null)
   },
 
-  async loadFirst() {
-    const generation = ++this.generation
+  loadFirst() {
     this.setData({ ...LIST_RESET })
-    try {
-      const { orders, nextCursor } = await listAdminOrders(TAB_STATUS[this.data.tab], undefined, PAGE_SIZE)
-      if (generation !== this.generation) return
-      const cards = this.cardsOf(orders)
-      this.setData({ status: cards.length === 0 ? 'empty' : 'ready', cards, nextCursor, finished: nextCursor === null })
-      for (const card of cards) if (card.state === 'approved') this.watch(card.orderId, WATCH_TIMES)
-    } catch (err) {
-      if (generation === this.generation) this.setData(toOwnerErrorView(err))
-    }
+    return loadFirstPage(
+      this,
+      () => listAdminOrders(TAB_STATUS[this.data.tab], undefined, PAGE_SIZE),
+      ({ orders, nextCursor }) => {
+        const cards = this.cardsOf(orders)
+        this.setData({ status: cards.length === 0 ? 'empty' : 'ready', cards, ...cursorState(nextCursor) })
+        for (const card of cards) if (card.state === 'approved') this.watch(card.orderId, WATCH_TIMES)
+      },
+      (err) => this.setData(toOwnerErrorView(err)),
+    )
   },
 
-  async loadMore() {
-    const { status, loadingMore, finished, nextCursor, moreError } = this.data
-    if (status !== 'ready' || loadingMore || finished || !nextCursor || moreError) return
-    const generation = this.generation
-    this.setData({ loadingMore: true })
-    try {
-      const page = await listAdminOrders(TAB_STATUS[this.data.tab], nextCursor, PAGE_SIZE)
-      if (generation !== this.generation) return
-      this.setData({ cards: [...this.data.cards, ...this.cardsOf(page.orders)], nextCursor: page.nextCursor, finished: page.nextCursor === null, loadingMore: false })
-    } catch (err) {
-      if (generation === this.generation) this.setData({ loadingMore: false, moreError: errorMessage(err) })
-    }
+  loadMore() {
+    return loadNextPage(
+      this,
+      (cursor) => listAdminOrders(TAB_STATUS[this.data.tab], cursor, PAGE_SIZE),
+      (page) => this.setData({ cards: [...this.data.cards, ...this.cardsOf(page.orders)], ...cursorState(page.nextCursor), loadingMore: false }),
+    )
   },
 
   /** Re-reads an approved refund until WeChat Pay's notification has settled it (or `left` reads are used up). */
@@ -135,15 +123,6 @@ Page<RefundsData, RefundsMethods>({
     if (!key || key === this.data.tab) return Promise.resolve()
     this.setData({ tab: key })
     return this.loadFirst()
-  },
-
-  onRetry() {
-    return this.loadFirst()
-  },
-
-  onRetryMore() {
-    this.setData({ moreError: '' })
-    return this.loadMore()
   },
 
   onRestockChange(e) {

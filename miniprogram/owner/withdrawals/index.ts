@@ -3,6 +3,7 @@ import { listSellers } from '../../services/referral'
 import { isApiError } from '../../services/transport'
 import type { WithdrawalStatus, WithdrawalView } from '../../../typings/commissions'
 import { errorMessage, toastError } from '../../utils/errors'
+import { PAGING_RESET, cursorState, loadFirstPage, loadNextPage, pagedListHandlers } from '../../utils/paged-list'
 import { STATUS_TABS, appendCards, cleanNote, sellerNames, toWithdrawalCard, type WithdrawalCard } from './withdrawals-view'
 
 const PAGE_SIZE = 20
@@ -58,10 +59,7 @@ Page<WithdrawalsData, WithdrawalsMethods>({
     status: 'loading',
     errorMessage: '',
     cards: [],
-    nextCursor: null,
-    loadingMore: false,
-    finished: false,
-    moreError: '',
+    ...PAGING_RESET,
     busyId: '',
   },
 
@@ -72,14 +70,12 @@ Page<WithdrawalsData, WithdrawalsMethods>({
     return this.loadFirst()
   },
 
-  async onPullDownRefresh() {
-    this.names = null
-    await this.loadFirst()
-    wx.stopPullDownRefresh()
-  },
+  ...pagedListHandlers,
 
-  onReachBottom() {
-    return this.loadMore()
+  /** Pull-down also reads the sellers' names again. */
+  onPullDownRefresh() {
+    this.names = null
+    return pagedListHandlers.onPullDownRefresh.call(this)
   },
 
   async sellerNamesOnce() {
@@ -87,35 +83,28 @@ Page<WithdrawalsData, WithdrawalsMethods>({
     return this.names
   },
 
-  async loadFirst() {
-    const generation = ++this.generation
-    this.setData({ status: 'loading', errorMessage: '', cards: [], nextCursor: null, loadingMore: false, finished: false, moreError: '' })
-    try {
-      const [names, page] = await Promise.all([this.sellerNamesOnce(), listWithdrawals({ status: this.data.tab, pageSize: PAGE_SIZE })])
-      if (generation !== this.generation) return
-      this.setData({
-        status: page.withdrawals.length === 0 ? 'empty' : 'ready',
-        cards: page.withdrawals.map((w) => toWithdrawalCard(w, names)),
-        nextCursor: page.nextCursor,
-        finished: page.nextCursor === null,
-      })
-    } catch (err) {
-      if (generation === this.generation) this.setData({ status: 'error', errorMessage: errorMessage(err) })
-    }
+  loadFirst() {
+    this.setData({ status: 'loading', errorMessage: '', cards: [], ...PAGING_RESET })
+    return loadFirstPage(
+      this,
+      () => Promise.all([this.sellerNamesOnce(), listWithdrawals({ status: this.data.tab, pageSize: PAGE_SIZE })]),
+      ([names, page]) =>
+        this.setData({
+          status: page.withdrawals.length === 0 ? 'empty' : 'ready',
+          cards: page.withdrawals.map((w) => toWithdrawalCard(w, names)),
+          ...cursorState(page.nextCursor),
+        }),
+      (err) => this.setData({ status: 'error', errorMessage: errorMessage(err) }),
+    )
   },
 
-  async loadMore() {
-    const { status, loadingMore, finished, nextCursor, moreError, tab } = this.data
-    if (status !== 'ready' || loadingMore || finished || !nextCursor || moreError) return
-    const generation = this.generation
-    this.setData({ loadingMore: true })
-    try {
-      const [names, page] = await Promise.all([this.sellerNamesOnce(), listWithdrawals({ status: tab, pageSize: PAGE_SIZE, cursor: nextCursor })])
-      if (generation !== this.generation) return
-      this.setData({ cards: appendCards(this.data.cards, page.withdrawals, names), nextCursor: page.nextCursor, finished: page.nextCursor === null, loadingMore: false })
-    } catch (err) {
-      if (generation === this.generation) this.setData({ loadingMore: false, moreError: errorMessage(err) })
-    }
+  loadMore() {
+    const tab = this.data.tab
+    return loadNextPage(
+      this,
+      (cursor) => Promise.all([this.sellerNamesOnce(), listWithdrawals({ status: tab, pageSize: PAGE_SIZE, cursor })]),
+      ([names, page]) => this.setData({ cards: appendCards(this.data.cards, page.withdrawals, names), ...cursorState(page.nextCursor), loadingMore: false }),
+    )
   },
 
   onTab(e) {
@@ -123,15 +112,6 @@ Page<WithdrawalsData, WithdrawalsMethods>({
     if (status === this.data.tab) return Promise.resolve()
     this.setData({ tab: status })
     return this.loadFirst()
-  },
-
-  onRetry() {
-    return this.loadFirst()
-  },
-
-  onRetryMore() {
-    this.setData({ moreError: '' })
-    return this.loadMore()
   },
 
   async onMarkPaid(e) {

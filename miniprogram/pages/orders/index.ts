@@ -2,6 +2,7 @@ import { confirmReceipt, feedHasMore, nextOrders, startOrderFeed, type OrderFeed
 import { displayUrls } from '../../services/transport'
 import type { OrderListItem } from '../../../typings/orders'
 import { toastError } from '../../utils/errors'
+import { loadFirstPage, whileCurrent } from '../../utils/paged-list'
 import { askToConfirmReceipt } from './confirm-modal'
 import {
   LOADING_ORDERS,
@@ -72,38 +73,43 @@ Page<OrdersView, OrdersMethods>({
   },
 
   /** The tab's first page, from the start. */
-  async load() {
-    const generation = ++this.generation
+  load() {
     const tab = this.data.tab
-    try {
-      const { orders, feed } = await nextOrders(startOrderFeed(ORDER_TABS.find((t) => t.key === tab)?.statuses))
-      const cards = await this.cardsOf(orders)
-      if (generation !== this.generation) return
-      this.feed = feed
-      this.setData(toOrdersView(tab, cards, feedHasMore(feed)))
-    } catch (err) {
-      if (generation !== this.generation) return
-      this.feed = null
-      this.setData(toOrdersErrorView(tab, err))
-    }
+    return loadFirstPage(
+      this,
+      async () => {
+        const { orders, feed } = await nextOrders(startOrderFeed(ORDER_TABS.find((t) => t.key === tab)?.statuses))
+        return { cards: await this.cardsOf(orders), feed }
+      },
+      ({ cards, feed }) => {
+        this.feed = feed
+        this.setData(toOrdersView(tab, cards, feedHasMore(feed)))
+      },
+      (err) => {
+        this.feed = null
+        this.setData(toOrdersErrorView(tab, err))
+      },
+    )
   },
 
   /** The next page, appended; a failure keeps the cards and offers a retry in the footer. */
-  async loadMore() {
+  loadMore() {
     const feed = this.feed
-    if (!feed || this.data.status !== 'ready' || !this.data.hasMore || this.data.loadingMore) return
-    const generation = this.generation
+    if (!feed || this.data.status !== 'ready' || !this.data.hasMore || this.data.loadingMore) return Promise.resolve()
     this.setData({ loadingMore: true, moreFailed: false })
-    try {
-      const next = await nextOrders(feed)
-      const cards = await this.cardsOf(next.orders)
-      if (generation !== this.generation) return
-      this.feed = next.feed
-      this.setData(toOrdersView(this.data.tab, cards, feedHasMore(next.feed), this.data.cards))
-    } catch {
-      if (generation !== this.generation) return
-      this.setData({ loadingMore: false, moreFailed: true })
-    }
+    return whileCurrent(
+      this,
+      this.generation,
+      async () => {
+        const next = await nextOrders(feed)
+        return { cards: await this.cardsOf(next.orders), feed: next.feed }
+      },
+      (next) => {
+        this.feed = next.feed
+        this.setData(toOrdersView(this.data.tab, next.cards, feedHasMore(next.feed), this.data.cards))
+      },
+      () => this.setData({ loadingMore: false, moreFailed: true }),
+    )
   },
 
   onTab(e) {

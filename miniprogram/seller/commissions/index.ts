@@ -1,7 +1,8 @@
 import { makeOpenKey } from '../../launch/share-open'
 import { getCommissionSummary, listCommissionEntries, listWithdrawals, requestWithdrawal } from '../../services/commissions'
 import { isApiError } from '../../services/transport'
-import { errorMessage, toastError } from '../../utils/errors'
+import { toastError } from '../../utils/errors'
+import { PAGING_RESET, cursorState, loadFirstPage, loadNextPage, pagedListHandlers } from '../../utils/paged-list'
 import {
   amountDraftOf,
   appendEntries,
@@ -38,7 +39,7 @@ interface CommissionsMethods {
   generation: number
   /** The request being filed: its id is reused while the same amount is retried, so a double tap or a retry files one request. */
   pendingRequest: { requestId: string; amountFen: number } | null
-  load(): Promise<void>
+  loadFirst(): Promise<void>
   loadMore(): Promise<void>
   refreshAfterRequest(): Promise<void>
   onRetry(): Promise<void>
@@ -52,10 +53,7 @@ const EMPTY: Omit<CommissionsData, 'status' | 'amountDraft'> = {
   errorMessage: '',
   summary: null,
   entries: [],
-  nextCursor: null,
-  loadingMore: false,
-  finished: false,
-  moreError: '',
+  ...PAGING_RESET,
   withdrawals: [],
   amountError: '',
   submitting: false,
@@ -68,62 +66,39 @@ Page<CommissionsData, CommissionsMethods>({
   pendingRequest: null,
 
   onLoad() {
-    return this.load()
+    return this.loadFirst()
   },
 
-  async onPullDownRefresh() {
-    await this.load()
-    wx.stopPullDownRefresh()
-  },
+  ...pagedListHandlers,
 
-  onReachBottom() {
-    return this.loadMore()
-  },
-
-  async load() {
-    const generation = ++this.generation
+  loadFirst() {
     this.setData({ ...EMPTY, status: 'loading' })
-    try {
-      const [summary, page, requests] = await Promise.all([
-        getCommissionSummary(),
-        listCommissionEntries({ pageSize: ENTRIES_PAGE_SIZE }),
-        listWithdrawals({ pageSize: WITHDRAWALS_SHOWN }),
-      ])
-      if (generation !== this.generation) return
-      this.setData({
-        status: 'ready',
-        summary: toSummaryView(summary),
-        entries: page.entries.map(toEntryRow),
-        nextCursor: page.nextCursor,
-        finished: page.nextCursor === null,
-        withdrawals: requests.withdrawals.map(toWithdrawalRow),
-      })
-    } catch (err) {
-      if (generation === this.generation) this.setData({ ...EMPTY, ...toLoadFailure(err) })
-    }
+    return loadFirstPage(
+      this,
+      () =>
+        Promise.all([
+          getCommissionSummary(),
+          listCommissionEntries({ pageSize: ENTRIES_PAGE_SIZE }),
+          listWithdrawals({ pageSize: WITHDRAWALS_SHOWN }),
+        ]),
+      ([summary, page, requests]) =>
+        this.setData({
+          status: 'ready',
+          summary: toSummaryView(summary),
+          entries: page.entries.map(toEntryRow),
+          ...cursorState(page.nextCursor),
+          withdrawals: requests.withdrawals.map(toWithdrawalRow),
+        }),
+      (err) => this.setData({ ...EMPTY, ...toLoadFailure(err) }),
+    )
   },
 
-  async loadMore() {
-    const { status, loadingMore, finished, nextCursor, moreError } = this.data
-    if (status !== 'ready' || loadingMore || finished || !nextCursor || moreError) return
-    const generation = this.generation
-    this.setData({ loadingMore: true })
-    try {
-      const page = await listCommissionEntries({ pageSize: ENTRIES_PAGE_SIZE, cursor: nextCursor })
-      if (generation !== this.generation) return
-      this.setData({ entries: appendEntries(this.data.entries, page.entries), nextCursor: page.nextCursor, finished: page.nextCursor === null, loadingMore: false })
-    } catch (err) {
-      if (generation === this.generation) this.setData({ loadingMore: false, moreError: errorMessage(err) })
-    }
-  },
-
-  onRetry() {
-    return this.load()
-  },
-
-  onRetryMore() {
-    this.setData({ moreError: '' })
-    return this.loadMore()
+  loadMore() {
+    return loadNextPage(
+      this,
+      (cursor) => listCommissionEntries({ pageSize: ENTRIES_PAGE_SIZE, cursor }),
+      (page) => this.setData({ entries: appendEntries(this.data.entries, page.entries), ...cursorState(page.nextCursor), loadingMore: false }),
+    )
   },
 
   onAmountInput(e) {
