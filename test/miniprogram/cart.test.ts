@@ -7,7 +7,7 @@
 import './helpers/wx-harness'
 import simulate from 'miniprogram-simulate'
 import { loadPage, tap as tapNode, textOf, textsOf, type LoadedPage } from './helpers/page-shim'
-import { startLocalCloudProcess, type LocalCloudProcess } from './helpers/local-cloud-process'
+import { useLocalCloud } from './helpers/local-cloud-suite'
 import { writeDocuments } from './helpers/cloud-http'
 import { waitFor } from './helpers/wait'
 import { setTransportTarget } from '../../miniprogram/services/transport'
@@ -16,20 +16,7 @@ import { linesFromQuery } from '../../miniprogram/services/checkout'
 
 jest.setTimeout(120_000)
 
-let cloud: LocalCloudProcess
-
-beforeAll(async () => {
-  cloud = await startLocalCloudProcess()
-})
-
-afterAll(async () => {
-  await cloud?.stop()
-})
-
-beforeEach(() => {
-  wx.clearStorageSync()
-  setTransportTarget({ localCloudUrl: cloud.url, openid: 'o-cart-shopper' })
-})
+const cloud = useLocalCloud({ target: { openid: 'o-cart-shopper' } })
 
 function storeCart(lines: Array<{ skuId: string; quantity: number }>): void {
   wx.setStorageSync(CART_STORAGE_KEY, lines)

@@ -10,7 +10,7 @@ import http from 'node:http'
 import simulate from 'miniprogram-simulate'
 import { dialogs } from './helpers/wx-harness'
 import { loadPage, tap as tapNode, textOf, textsOf, type LoadedPage } from './helpers/page-shim'
-import { startLocalCloudProcess, type LocalCloudProcess } from './helpers/local-cloud-process'
+import { useLocalCloud } from './helpers/local-cloud-suite'
 import { dataAs } from './helpers/cloud-http'
 import { waitFor } from './helpers/wait'
 import { setTransportTarget } from '../../miniprogram/services/transport'
@@ -22,26 +22,13 @@ jest.setTimeout(120_000)
 
 const TEMPLATES = { SUBSCRIBE_TEMPLATE_PAID: 'tmpl-paid-checkout', SUBSCRIBE_TEMPLATE_SHIPPED: 'tmpl-shipped-checkout' }
 
-let cloud: LocalCloudProcess
-
-beforeAll(async () => {
-  // the functions' workers inherit the local cloud's environment, which inherits ours
-  Object.assign(process.env, TEMPLATES)
-  cloud = await startLocalCloudProcess()
-})
-
-afterAll(async () => {
-  await cloud?.stop()
-  for (const key of Object.keys(TEMPLATES)) delete process.env[key]
-})
+const cloud = useLocalCloud({ env: TEMPLATES, target: { payNotification: 'deliver' } })
 
 let redirectTo: jest.SpyInstance
 let toast: jest.SpyInstance
 
 beforeEach(() => {
-  wx.clearStorageSync()
   dialogs.reset()
-  setTransportTarget({ localCloudUrl: cloud.url, payNotification: 'deliver' })
   redirectTo = jest.spyOn(wx, 'redirectTo')
   toast = jest.spyOn(wx, 'showToast')
 })

@@ -16,7 +16,7 @@ import http from 'node:http'
 import simulate from 'miniprogram-simulate'
 import { dialogs } from './helpers/wx-harness'
 import { loadPage, tap as tapNode, textOf, textsOf, type LoadedPage } from './helpers/page-shim'
-import { startLocalCloudProcess, type LocalCloudProcess } from './helpers/local-cloud-process'
+import { useLocalCloud } from './helpers/local-cloud-suite'
 import { dataAs, issueGroupCloudId } from './helpers/cloud-http'
 import { waitFor } from './helpers/wait'
 import { setTransportTarget } from '../../miniprogram/services/transport'
@@ -35,22 +35,13 @@ const PRODUCT = 'p-pu-erh' // one SKU, ¥129.00, free shipping from ¥99
 /** What the shopper picks in wx.chooseAddress. */
 const ADDRESS = { userName: '赵六', telNumber: '13912345678', provinceName: '浙江省', cityName: '杭州市', countyName: '西湖区', detailInfo: '龙井路88号', postalCode: '310000', nationalCode: '330106', errMsg: 'chooseAddress:ok' }
 
-let cloud: LocalCloudProcess
+const cloud = useLocalCloud({ target: { payNotification: 'deliver' }, clearStorage: false })
 
 /** What the story carries from one step to the next. */
 const story = { sellerId: '', shortCode: '', cardPath: '', orderId: '' }
 
-beforeAll(async () => {
-  cloud = await startLocalCloudProcess()
-})
-
-afterAll(async () => {
-  await cloud?.stop()
-})
-
 beforeEach(() => {
   dialogs.reset()
-  setTransportTarget({ localCloudUrl: cloud.url, payNotification: 'deliver' })
 })
 
 afterEach(() => {

@@ -6,7 +6,7 @@
 import './helpers/wx-harness'
 import http from 'node:http'
 import { loadPage, textOf } from './helpers/page-shim'
-import { startLocalCloudProcess, type LocalCloudProcess } from './helpers/local-cloud-process'
+import { useLocalCloud } from './helpers/local-cloud-suite'
 import { dataAs, issueGroupCloudId, recordOpenAs } from './helpers/cloud-http'
 import { waitFor } from './helpers/wait'
 import { setTransportTarget } from '../../miniprogram/services/transport'
@@ -15,20 +15,7 @@ import { captureShareOpen, PENDING_OPEN_KEY, type PendingOpen } from '../../mini
 jest.setTimeout(120_000)
 
 const LIN = 'o-demo-seller-lin'
-let cloud: LocalCloudProcess
-
-beforeAll(async () => {
-  cloud = await startLocalCloudProcess()
-})
-
-afterAll(async () => {
-  await cloud?.stop()
-})
-
-beforeEach(() => {
-  wx.clearStorageSync()
-  setTransportTarget({ localCloudUrl: cloud.url })
-})
+const cloud = useLocalCloud()
 
 /** Share opens recorded so far (the local cloud's document count). */
 function shareOpens(): Promise<number> {

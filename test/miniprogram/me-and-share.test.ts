@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { loadPage, tap, textOf, textsOf, type LoadedPage } from './helpers/page-shim'
-import { startLocalCloudProcess, type LocalCloudProcess } from './helpers/local-cloud-process'
+import { useLocalCloud } from './helpers/local-cloud-suite'
 import { dataAs, writeDocuments } from './helpers/cloud-http'
 import { waitFor } from './helpers/wait'
 import { setTransportTarget, uploadFile } from '../../miniprogram/services/transport'
@@ -19,23 +19,16 @@ jest.setTimeout(120_000)
 /** A 1x1 PNG, as the avatar chooser would hand over a temp file. */
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64')
 
-let cloud: LocalCloudProcess
+const cloud = useLocalCloud()
 let tmp: string
 const harnessWx = wx as unknown as Record<string, unknown>
 
-beforeAll(async () => {
-  cloud = await startLocalCloudProcess()
+beforeAll(() => {
   tmp = mkdtempSync(path.join(os.tmpdir(), 'mp-avatar-'))
 })
 
-afterAll(async () => {
-  await cloud?.stop()
+afterAll(() => {
   rmSync(tmp, { recursive: true, force: true })
-})
-
-beforeEach(() => {
-  wx.clearStorageSync()
-  setTransportTarget({ localCloudUrl: cloud.url })
 })
 
 async function openMe(openid: string): Promise<LoadedPage> {

@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import simulate from 'miniprogram-simulate'
 import { MINIPROGRAM_ROOT, loadPage, tap as tapNode, textOf, textsOf, type LoadedPage } from './helpers/page-shim'
-import { startLocalCloudProcess, type LocalCloudProcess } from './helpers/local-cloud-process'
+import { useLocalCloud } from './helpers/local-cloud-suite'
 import { buyAndPay, dataAs } from './helpers/cloud-http'
 import { waitFor } from './helpers/wait'
 import { setTransportTarget } from '../../miniprogram/services/transport'
@@ -20,21 +20,9 @@ import type { AfterSaleOrderView, OrderStatus } from '../../typings/orders'
 jest.setTimeout(180_000)
 
 const OWNER = 'o-demo-owner'
-let cloud: LocalCloudProcess
+const cloud = useLocalCloud({ clearStorage: false })
 /** Pages to unload after each test (an unpaid order's countdown runs an interval). */
 const opened: LoadedPage[] = []
-
-beforeAll(async () => {
-  cloud = await startLocalCloudProcess()
-})
-
-afterAll(async () => {
-  await cloud?.stop()
-})
-
-beforeEach(() => {
-  setTransportTarget({ localCloudUrl: cloud.url })
-})
 
 afterEach(() => {
   for (const page of opened.splice(0)) (page.instance as unknown as { onUnload?(): void }).onUnload?.()

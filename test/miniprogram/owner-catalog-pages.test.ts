@@ -11,7 +11,8 @@ import http from 'node:http'
 import path from 'node:path'
 import simulate from 'miniprogram-simulate'
 import { loadPage, textOf, textsOf, type LoadedPage } from './helpers/page-shim'
-import { REPO_ROOT, startLocalCloudProcess, type LocalCloudProcess } from './helpers/local-cloud-process'
+import { REPO_ROOT } from './helpers/local-cloud-process'
+import { useLocalCloud } from './helpers/local-cloud-suite'
 import { buyAndPay, callAs, dataAs } from './helpers/cloud-http'
 import { waitFor } from './helpers/wait'
 import { setTransportTarget } from '../../miniprogram/services/transport'
@@ -21,20 +22,7 @@ jest.setTimeout(120_000)
 
 const OWNER = 'o-demo-owner'
 const IMAGE = path.join(REPO_ROOT, 'database/seed/images/jujube.png')
-let cloud: LocalCloudProcess
-
-beforeAll(async () => {
-  cloud = await startLocalCloudProcess()
-})
-
-afterAll(async () => {
-  await cloud?.stop()
-})
-
-beforeEach(() => {
-  wx.clearStorageSync()
-  setTransportTarget({ localCloudUrl: cloud.url, openid: OWNER })
-})
+const cloud = useLocalCloud({ target: { openid: OWNER } })
 
 afterEach(() => {
   jest.restoreAllMocks()

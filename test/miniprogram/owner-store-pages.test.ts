@@ -7,7 +7,7 @@
 import './helpers/wx-harness'
 import http from 'node:http'
 import { loadPage, tap, textOf, textsOf, type LoadedPage } from './helpers/page-shim'
-import { startLocalCloudProcess, type LocalCloudProcess } from './helpers/local-cloud-process'
+import { useLocalCloud } from './helpers/local-cloud-suite'
 import { dataAs } from './helpers/cloud-http'
 import { waitFor } from './helpers/wait'
 import { setTransportTarget } from '../../miniprogram/services/transport'
@@ -18,19 +18,7 @@ const OWNER = 'o-demo-owner'
 const WANG = 'o-demo-applicant-wang'
 const SHOPPER = 'o-ownerpages-shopper'
 
-let cloud: LocalCloudProcess
-
-beforeAll(async () => {
-  cloud = await startLocalCloudProcess()
-})
-
-afterAll(async () => {
-  await cloud?.stop()
-})
-
-beforeEach(() => {
-  setTransportTarget({ localCloudUrl: cloud.url, openid: OWNER })
-})
+const cloud = useLocalCloud({ target: { openid: OWNER }, clearStorage: false })
 
 afterEach(() => {
   jest.restoreAllMocks()

@@ -6,27 +6,14 @@
 import './helpers/wx-harness'
 import simulate from 'miniprogram-simulate'
 import { loadPage, tap as tapNode, textOf, textsOf, type LoadedPage } from './helpers/page-shim'
-import { startLocalCloudProcess, type LocalCloudProcess } from './helpers/local-cloud-process'
+import { useLocalCloud } from './helpers/local-cloud-suite'
 import { waitFor } from './helpers/wait'
 import { setTransportTarget } from '../../miniprogram/services/transport'
 import { CART_STORAGE_KEY } from '../../miniprogram/services/cart'
 
 jest.setTimeout(120_000)
 
-let cloud: LocalCloudProcess
-
-beforeAll(async () => {
-  cloud = await startLocalCloudProcess()
-})
-
-afterAll(async () => {
-  await cloud?.stop()
-})
-
-beforeEach(() => {
-  wx.clearStorageSync()
-  setTransportTarget({ localCloudUrl: cloud.url, openid: 'o-detail-shopper' })
-})
+const cloud = useLocalCloud({ target: { openid: 'o-detail-shopper' } })
 
 type ShareContent = { title: string; path: string; imageUrl?: string }
 interface DetailPage {

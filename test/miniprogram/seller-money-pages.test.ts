@@ -9,7 +9,7 @@
 import http from 'node:http'
 import './helpers/wx-harness'
 import { loadPage, tap, textOf, textsOf, type LoadedPage } from './helpers/page-shim'
-import { startLocalCloudProcess, type LocalCloudProcess } from './helpers/local-cloud-process'
+import { useLocalCloud } from './helpers/local-cloud-suite'
 import { buyAndPay, dataAs, writeDocuments } from './helpers/cloud-http'
 import { waitFor } from './helpers/wait'
 import { setTransportTarget } from '../../miniprogram/services/transport'
@@ -27,7 +27,7 @@ const SELLER_NAME = '佣金页测试小店'
 const BUYER = 'o-money-buyer'
 const DAY = 86_400_000
 
-let cloud: LocalCloudProcess
+const cloud = useLocalCloud({ timers: true, clearStorage: false }) // the maturing timer makes commissions withdrawable
 let sellerId = ''
 let orderId = ''
 
@@ -63,7 +63,6 @@ async function approvedSeller(openid: string, name: string): Promise<{ sellerId:
 const summaryOf = async (openid = SELLER): Promise<CommissionSummary> => (await dataAs(cloud.url, openid, 'commissions', 'summary', {})).summary
 
 beforeAll(async () => {
-  cloud = await startLocalCloudProcess({ timers: true }) // the maturing timer makes commissions withdrawable
   const seller = await approvedSeller(SELLER, SELLER_NAME)
   sellerId = seller.sellerId
   const opened = await dataAs(cloud.url, BUYER, 'referral', 'recordOpen', { openKey: 'money-open-buyer-1', sceneValue: 1007, ref: seller.code, productId: 'p-walnut' })
@@ -71,10 +70,6 @@ beforeAll(async () => {
   orderId = await buyAndPay(cloud.url, BUYER, 'p-walnut', 3) // goods ¥137.70: ¥13.77 at the default 10 %
   await dataAs(cloud.url, OWNER, 'orders', 'admin.ship', { orderId, carrier: 'SF', trackingNo: 'SF1234567890' })
   await dataAs(cloud.url, BUYER, 'orders', 'confirmReceipt', { orderId })
-})
-
-afterAll(async () => {
-  await cloud?.stop()
 })
 
 afterEach(() => {

@@ -5,7 +5,7 @@
  */
 import './helpers/wx-harness'
 import { loadPage, tap, textOf, textsOf, type LoadedPage } from './helpers/page-shim'
-import { startLocalCloudProcess, type LocalCloudProcess } from './helpers/local-cloud-process'
+import { useLocalCloud } from './helpers/local-cloud-suite'
 import { buyAndPay, dataAs, writeDocuments } from './helpers/cloud-http'
 import { buildValueModel } from '../../domain/value'
 import { waitFor } from './helpers/wait'
@@ -20,10 +20,9 @@ const FRIENDS = 25
 const friend = (i: number) => `o-page-friend-${String(i).padStart(2, '0')}`
 const nickname = (i: number) => `茶友${String(i).padStart(2, '0')}`
 
-let cloud: LocalCloudProcess
+const cloud = useLocalCloud({ target: { openid: SELLER }, clearStorage: false })
 
 beforeAll(async () => {
-  cloud = await startLocalCloudProcess()
   // the store's value model as the nightly refit would leave it: the platform prior rescaled to a
   // small store's spend
   const history = Array.from({ length: 12 }, (_, i) => ({
@@ -53,14 +52,6 @@ beforeAll(async () => {
   await dataAs(cloud.url, friend(FRIENDS), 'profile', 'update', { nickname: nickname(FRIENDS) })
   await buyAndPay(cloud.url, friend(1), 'p-longjing', 1)
   await buyAndPay(cloud.url, friend(7), 'p-walnut', 2)
-})
-
-afterAll(async () => {
-  await cloud?.stop()
-})
-
-beforeEach(() => {
-  setTransportTarget({ localCloudUrl: cloud.url, openid: SELLER })
 })
 
 async function openMyCustomers(): Promise<LoadedPage> {

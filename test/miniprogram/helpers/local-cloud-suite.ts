@@ -1,0 +1,50 @@
+/**
+ * The set-up every page test file shares: one local cloud child process for the file, started
+ * before its tests and stopped after them, and before each test the transport pointed at it
+ * (with the file's identity and options) and wx storage cleared.
+ */
+import { startLocalCloudProcess, type LocalCloudProcess, type LocalCloudProcessOptions } from './local-cloud-process'
+import { setTransportTarget, type TransportTarget } from '../../../miniprogram/services/transport'
+
+export interface LocalCloudSuiteOptions extends LocalCloudProcessOptions {
+  /** Merged into the transport target before each test, after the cloud's URL (an openid, payNotification). */
+  target?: Partial<Omit<TransportTarget, 'localCloudUrl'>>
+  /** Clear wx storage before each test (default true). */
+  clearStorage?: boolean
+  /** Set in process.env while the cloud runs: its functions' workers inherit the environment. */
+  env?: Record<string, string>
+}
+
+/** The running cloud of the file (read it inside hooks and tests, once it has started). */
+export interface LocalCloudSuite {
+  readonly url: string
+}
+
+/** Registers the file's beforeAll/afterAll/beforeEach for a local cloud; call it at the top level where the hooks belong. */
+export function useLocalCloud(options: LocalCloudSuiteOptions = {}): LocalCloudSuite {
+  const { target = {}, clearStorage = true, env = {}, ...processOptions } = options
+  let cloud: LocalCloudProcess | undefined
+
+  beforeAll(async () => {
+    Object.assign(process.env, env)
+    cloud = await startLocalCloudProcess(processOptions)
+  })
+
+  afterAll(async () => {
+    await cloud?.stop()
+    for (const key of Object.keys(env)) delete process.env[key]
+  })
+
+  beforeEach(() => {
+    if (clearStorage) wx.clearStorageSync()
+    setTransportTarget({ localCloudUrl: suite.url, ...target })
+  })
+
+  const suite: LocalCloudSuite = {
+    get url() {
+      if (!cloud) throw new Error('the local cloud has not started (read its url inside a hook or a test)')
+      return cloud.url
+    },
+  }
+  return suite
+}
