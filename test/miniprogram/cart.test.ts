@@ -5,8 +5,7 @@
  * totals from the server, 去结算 with the ticked lines, removing, and the empty state.
  */
 import './helpers/wx-harness'
-import simulate from 'miniprogram-simulate'
-import { loadPage, tap as tapNode, textOf, textsOf, type LoadedPage } from './helpers/page-shim'
+import { loadPage, tapAndYield, textOf, textsOf, type LoadedPage } from './helpers/page-shim'
 import { useLocalCloud } from './helpers/local-cloud-suite'
 import { writeDocuments } from './helpers/cloud-http'
 import { waitFor } from './helpers/wait'
@@ -30,8 +29,7 @@ async function openCart(): Promise<LoadedPage> {
 
 /** Taps the `index`th match and waits for the page to settle (a tap may re-price the cart). */
 async function tap(page: LoadedPage, selector: string, index = 0): Promise<void> {
-  tapNode(page, selector, index)
-  await simulate.sleep(0)
+  await tapAndYield(page, selector, index)
   await waitFor(() => !page.instance.data.busy, `${selector} settled`)
 }
 

@@ -9,10 +9,10 @@ import './helpers/wx-harness'
 import http from 'node:http'
 import simulate from 'miniprogram-simulate'
 import { dialogs } from './helpers/wx-harness'
-import { loadPage, tap as tapNode, textOf, textsOf, type LoadedPage } from './helpers/page-shim'
+import { loadPage, tap as tapNode, tapAndYield, textOf, textsOf, type LoadedPage } from './helpers/page-shim'
 import { useLocalCloud } from './helpers/local-cloud-suite'
 import { dataAs } from './helpers/cloud-http'
-import { waitFor } from './helpers/wait'
+import { eventually, waitFor } from './helpers/wait'
 import { setTransportTarget } from '../../miniprogram/services/transport'
 import { CART_STORAGE_KEY } from '../../miniprogram/services/cart'
 import { createOrder, linesFromQuery, linesToQuery, payOrder, waitForPaid } from '../../miniprogram/services/checkout'
@@ -59,13 +59,8 @@ async function openCheckout(openid: string, lines: Array<{ skuId: string; quanti
   return page
 }
 
-async function tap(page: LoadedPage, selector: string, index = 0): Promise<void> {
-  tapNode(page, selector, index)
-  await simulate.sleep(0)
-}
-
 async function chooseAddress(page: LoadedPage): Promise<void> {
-  await tap(page, '.address')
+  await tapAndYield(page, '.address')
   await waitFor(() => page.instance.data.address !== null, 'address chosen')
 }
 
@@ -95,18 +90,6 @@ async function creditsOf(openid: string) {
   return (await dataAs(cloud.url, openid, 'orders', 'subscribe.accept', { templateIds: ['tmpl-not-configured'] })).credits
 }
 
-/** Reads `read()` until `done` holds for its answer (things the page records in the background). */
-async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, what = 'background call'): Promise<T> {
-  let value = await read()
-  const deadline = Date.now() + 15_000
-  while (!done(value)) {
-    if (Date.now() > deadline) throw new Error(`${what}: not done within 15 s`)
-    await simulate.sleep(50)
-    value = await read()
-  }
-  return value
-}
-
 function myOrders(openid: string) {
   return dataAs(cloud.url, openid, 'orders', 'list', {})
 }
@@ -127,7 +110,7 @@ describe('checkout', () => {
     expect(textOf(page, '.shipping')).toBe('免运费')
     expect(textOf(page, '.total')).toBe('¥101.90')
 
-    await tap(page, '.submit')
+    await tapAndYield(page, '.submit')
     expect(toast).toHaveBeenLastCalledWith(expect.objectContaining({ title: '请选择收货地址' }))
     expect((await myOrders('o-checkout-view')).orders).toHaveLength(0)
 
@@ -161,7 +144,7 @@ describe('checkout', () => {
     dialogs.modalAnswers.push(false)
     const page = await openCheckout(openid, [{ skuId: 'p-soap', quantity: 1 }])
     await chooseAddress(page)
-    await tap(page, '.submit')
+    await tapAndYield(page, '.submit')
     const query = await resultQuery()
     expect((await dataAs(cloud.url, openid, 'orders', 'detail', { orderId: query.orderId! })).order.address).toEqual({
       name: '张三', phone: '020-81167888', province: '广东省', city: '广州市', district: '海珠区', detail: '新港中路397号', postalCode: '510000',
@@ -176,7 +159,7 @@ describe('checkout', () => {
     // another shopper takes 4 of the 5 meanwhile
     await dataAs(cloud.url, 'o-checkout-rival', 'orders', 'create', { requestId: 'rival-order-1', lines: [{ skuId: 'p-jujube', quantity: 4 }] })
 
-    await tap(page, '.submit')
+    await tapAndYield(page, '.submit')
     await waitFor(() => page.instance.data.status === 'unavailable', 'quote refreshed')
     expect(toast).toHaveBeenCalledWith(expect.objectContaining({ title: '库存不足' }))
     expect(textOf(page, '.unavailable-message')).toBe('「新疆和田大枣 500g」库存不足，请修改后再结算')
@@ -192,7 +175,7 @@ describe('checkout', () => {
     const page = await openCheckout(openid, [{ skuId: 'p-pu-erh', quantity: 1 }], true)
     await chooseAddress(page)
     setTransportTarget({ payNotification: 'hold' })
-    await tap(page, '.submit')
+    await tapAndYield(page, '.submit')
     const query = await resultQuery()
     expect(query).toMatchObject({ sheet: 'paid', from: 'cart' })
     expect(dialogs.subscribeRequests).toEqual([[TEMPLATES.SUBSCRIBE_TEMPLATE_PAID, TEMPLATES.SUBSCRIBE_TEMPLATE_SHIPPED]])
@@ -236,7 +219,7 @@ describe('checkout', () => {
 
     const navigateTo = jest.spyOn(wx, 'navigateTo')
     try {
-      await tap(result, '.view-order')
+      await tapAndYield(result, '.view-order')
       expect(navigateTo).toHaveBeenCalledWith(expect.objectContaining({ url: `/pages/orders/detail/index?id=${query.orderId}` }))
     } finally {
       navigateTo.mockRestore()
@@ -250,7 +233,7 @@ describe('checkout', () => {
     wx.setStorageSync(CART_STORAGE_KEY, [{ skuId: 'p-walnut-2500g', quantity: 1 }])
     const page = await openCheckout(openid, [{ skuId: 'p-walnut-2500g', quantity: 1 }])
     await chooseAddress(page)
-    await tap(page, '.submit')
+    await tapAndYield(page, '.submit')
     const query = await resultQuery()
     expect(query.sheet).toBe('cancelled')
     expect(toast).not.toHaveBeenCalled()
@@ -263,7 +246,7 @@ describe('checkout', () => {
     // refused consent records nothing
     expect(await creditsOf(openid)).toEqual({})
 
-    await tap(result, '.pay-again') // the dialog confirms this time; the notification is delivered
+    await tapAndYield(result, '.pay-again') // the dialog confirms this time; the notification is delivered
     await waitFor(() => result.instance.data.status === 'paid', 'paid after paying again')
     expect(textOf(result, '.title')).toBe('支付成功')
     expect((await dataAs(cloud.url, openid, 'orders', 'detail', { orderId: query.orderId })).order.status).toBe('paid')
@@ -315,12 +298,12 @@ describe('checkout, more ways it can go', () => {
     const page = await openCheckout(openid, [{ skuId: 'p-soap', quantity: 1 }])
     await chooseAddress(page)
     setTransportTarget({ localCloudUrl: 'http://127.0.0.1:9' })
-    await tap(page, '.submit')
+    await tapAndYield(page, '.submit')
     await waitFor(() => page.instance.data.submitting === false && toast.mock.calls.length > 0, 'the failed submit')
     expect(toast).toHaveBeenLastCalledWith(expect.objectContaining({ title: '网络开小差了，请稍后重试' }))
     expect(redirectTo).not.toHaveBeenCalled()
     setTransportTarget({ localCloudUrl: cloud.url })
-    await tap(page, '.submit')
+    await tapAndYield(page, '.submit')
     const query = await resultQuery()
     expect((await myOrders(openid)).orders.map((o) => o._id)).toEqual([query.orderId])
   })
@@ -332,7 +315,7 @@ describe('checkout, more ways it can go', () => {
       expect(page.instance.data.status).toBe('unavailable')
       expect(textOf(page, '.unavailable-message')).toBe('部分商品已下架，请修改后再结算')
       expect(page.querySelector('.submit')).toBeUndefined()
-      await tap(page, '.back-to-cart')
+      await tapAndYield(page, '.back-to-cart')
       expect(switchTab).toHaveBeenCalledWith(expect.objectContaining({ url: '/pages/cart/index' }))
     } finally {
       switchTab.mockRestore()
@@ -389,11 +372,11 @@ describe('buy now', () => {
       setTransportTarget({ openid: 'o-checkout-buy-now' })
       const page = await loadPage('pages/product/detail/index', { id: 'p-walnut' })
       await waitFor(() => page.instance.data.status === 'ready', 'product page')
-      await tap(page, '.buy-now')
+      await tapAndYield(page, '.buy-now')
       expect(toast).toHaveBeenLastCalledWith(expect.objectContaining({ title: '请选择 重量' }))
-      await tap(page, '.spec-chip', textsOf(page, '.spec-chip').indexOf('1kg'))
-      await tap(page, '.plus')
-      await tap(page, '.buy-now')
+      await tapAndYield(page, '.spec-chip', textsOf(page, '.spec-chip').indexOf('1kg'))
+      await tapAndYield(page, '.plus')
+      await tapAndYield(page, '.buy-now')
       const url = (navigateTo.mock.calls.at(-1)?.[0] as { url: string }).url
       const [route, query] = url.split('?')
       expect(route).toBe('/pages/checkout/index')

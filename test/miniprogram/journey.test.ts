@@ -15,10 +15,10 @@ import './helpers/wx-harness'
 import http from 'node:http'
 import simulate from 'miniprogram-simulate'
 import { dialogs } from './helpers/wx-harness'
-import { loadPage, tap as tapNode, textOf, textsOf, type LoadedPage } from './helpers/page-shim'
+import { inputAndYield, loadPage, tap as tapNode, tapAndYield, textOf, textsOf, type LoadedPage } from './helpers/page-shim'
 import { useLocalCloud } from './helpers/local-cloud-suite'
 import { dataAs, issueGroupCloudId } from './helpers/cloud-http'
-import { waitFor } from './helpers/wait'
+import { eventually, waitFor } from './helpers/wait'
 import { setTransportTarget } from '../../miniprogram/services/transport'
 import { PENDING_OPEN_KEY } from '../../miniprogram/launch/record-share-open'
 
@@ -73,19 +73,6 @@ async function open(openid: string, route: string, query: Record<string, string>
 
 const data = (page: LoadedPage) => page.instance.data as Record<string, any>
 
-/** Taps and lets the handler start (the simulator delivers events asynchronously). */
-async function tap(page: LoadedPage, selector: string, index = 0): Promise<void> {
-  tapNode(page, selector, index)
-  await simulate.sleep(0)
-}
-
-async function input(page: LoadedPage, selector: string, value: string): Promise<void> {
-  const node = page.querySelector(selector)
-  if (!node) throw new Error(`no ${selector}`)
-  node.dispatchEvent('input', { detail: { value } })
-  await simulate.sleep(0)
-}
-
 /** The index, among the elements matching `selector`, of the one whose data-id is `id`. */
 function indexById(page: LoadedPage, selector: string, id: string): number {
   const index = page.querySelectorAll(selector).findIndex((n) => (n.dom as HTMLElement | undefined)?.getAttribute('data-id') === id)
@@ -106,17 +93,6 @@ function lastUrl(spy: jest.SpyInstance): { route: string; query: Record<string, 
   if (!url) throw new Error('the page navigated nowhere')
   const [route, query = ''] = url.split('?')
   return { route, query: Object.fromEntries(new URLSearchParams(query)) }
-}
-
-/** Polls an API read until `done` holds (WeChat Pay's notifications arrive on their own). */
-async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string): Promise<T> {
-  const deadline = Date.now() + 20_000
-  for (;;) {
-    const value = await read()
-    if (done(value)) return value
-    if (Date.now() > deadline) throw new Error(`${what}: not within 20 s, last ${JSON.stringify(value)}`)
-    await simulate.sleep(100)
-  }
 }
 
 /** Counts the answers the page got from `name.action` (through the real wx.request). */
@@ -148,15 +124,15 @@ test('1. a fresh seller applies on Me, the owner approves on owner/sellers, the 
   wx.clearStorageSync()
   const me = await open(SELLER, 'pages/me/index')
   expect(me.querySelector('.entry-share')).toBeUndefined()
-  await input(me, '.apply-name', SELLER_NAME)
-  await tap(me, '.apply')
+  await inputAndYield(me, '.apply-name', SELLER_NAME)
+  await tapAndYield(me, '.apply')
   await waitFor(() => data(me).sellerState === 'pending', 'application pending')
   expect(textOf(me, '.seller-pending')).toContain(SELLER_NAME)
 
   const sellers = await open(OWNER, 'owner/sellers/index')
   const applicant = data(sellers).applicants.findIndex((a: { name: string }) => a.name === SELLER_NAME)
   expect(applicant).toBeGreaterThanOrEqual(0)
-  await tap(sellers, '.approve', applicant)
+  await tapAndYield(sellers, '.approve', applicant)
   await waitFor(() => !data(sellers).busy && data(sellers).sellers.some((s: { name: string }) => s.name === SELLER_NAME), 'approved')
   expect(dialogs.modals.at(-1)?.content).toContain(SELLER_NAME)
   expect(textsOf(sellers, '.applicant-row .seller-name')).not.toContain(SELLER_NAME)
@@ -219,7 +195,7 @@ test('2. a fresh shopper opens the card in the group: the launch records the ope
   expect(binding).toMatchObject({ sellerId: story.sellerId, source: { code: story.shortCode, scene: 1044, groupId: GROUP } })
 
   const navigateTo = jest.spyOn(wx, 'navigateTo')
-  await tap(product, '.buy-now')
+  await tapAndYield(product, '.buy-now')
   const toCheckout = lastUrl(navigateTo)
   expect(toCheckout.route).toBe('/pages/checkout/index')
 
@@ -229,7 +205,7 @@ test('2. a fresh shopper opens the card in the group: the launch records the ope
   jest.spyOn(wx, 'chooseAddress').mockImplementation(((options: WechatMiniprogram.ChooseAddressOption) => {
     setTimeout(() => options.success?.(ADDRESS as unknown as WechatMiniprogram.ChooseAddressSuccessCallbackResult), 0)
   }) as typeof wx.chooseAddress)
-  await tap(checkout, '.address')
+  await tapAndYield(checkout, '.address')
   await waitFor(() => data(checkout).address !== null, 'address chosen')
   expect(textOf(checkout, '.address-name')).toBe('赵六')
   expect(textOf(checkout, '.address-text')).toBe('浙江省杭州市西湖区龙井路88号')
@@ -237,7 +213,7 @@ test('2. a fresh shopper opens the card in the group: the launch records the ope
   // WeChat takes the money but its notification is held back: the result page must wait for it
   setTransportTarget({ payNotification: 'hold' })
   const redirectTo = jest.spyOn(wx, 'redirectTo')
-  await tap(checkout, '.submit')
+  await tapAndYield(checkout, '.submit')
   await waitFor(() => redirectTo.mock.calls.length > 0, 'redirect to the result page')
   const toResult = lastUrl(redirectTo)
   expect(toResult.route).toBe('/pages/pay-result/index')
@@ -260,8 +236,8 @@ test('2. a fresh shopper opens the card in the group: the launch records the ope
   // the shopper sets a nickname on Me, which names the seller who brought them
   const me = await open(SHOPPER, 'pages/me/index')
   expect(textOf(me, '.binding-text')).toBe(`你的专属推荐人：${SELLER_NAME}`)
-  await input(me, '.nickname-input', NICKNAME)
-  await tap(me, '.save-nickname')
+  await inputAndYield(me, '.nickname-input', NICKNAME)
+  await tapAndYield(me, '.save-nickname')
   await waitFor(() => data(me).nickname === NICKNAME && !data(me).saving, 'nickname saved')
 })
 
@@ -279,7 +255,7 @@ test('3. the seller sees the shopper in My customers and on the customer page, t
   expect(textOf(customers, '.customer-value')).toBe(`价值约 ${Math.round(row.clvFen! / 100)} 元`)
 
   const navigateTo = jest.spyOn(wx, 'navigateTo')
-  await tap(customers, '.customer-card')
+  await tapAndYield(customers, '.customer-card')
   const toCustomer = lastUrl(navigateTo)
   expect(toCustomer).toEqual({ route: '/seller/customer/index', query: { customerId: SHOPPER } })
   const customer = await open(SELLER, toCustomer.route.slice(1), toCustomer.query)
@@ -321,11 +297,11 @@ test('4. the owner ships it on owner/orders (the chosen address on the card); th
   expect(textsOf(orders, '.order-address')[index]).toBe('赵六 13912345678 · 浙江省杭州市西湖区龙井路88号')
   expect(data(orders).cards[index]).toMatchObject({ canShip: true, totalText: '¥129.00', lines: [expect.objectContaining({ name: '云南普洱熟茶饼 357g', quantityText: '× 1' })] })
 
-  await tap(orders, '.ship-button', indexById(orders, '.ship-button', story.orderId))
+  await tapAndYield(orders, '.ship-button', indexById(orders, '.ship-button', story.orderId))
   orders.querySelector('.carrier-picker')!.dispatchEvent('change', { detail: { value: 0 } }) // 顺丰
   await simulate.sleep(0)
-  await input(orders, '.tracking-input', 'SF5550001111')
-  await tap(orders, '.confirm-ship')
+  await inputAndYield(orders, '.tracking-input', 'SF5550001111')
+  await tapAndYield(orders, '.confirm-ship')
   await waitFor(() => data(orders).ship === null, 'shipped')
   expect((await orderAs(SHOPPER)).status).toBe('shipped')
 
@@ -334,13 +310,13 @@ test('4. the owner ships it on owner/orders (the chosen address on the card); th
   expect(textsOf(list, '.order-status')[mine]).toBe('待收货')
 
   const navigateTo = jest.spyOn(wx, 'navigateTo')
-  await tap(list, '.order-card', mine)
+  await tapAndYield(list, '.order-card', mine)
   const toDetail = lastUrl(navigateTo)
   expect(toDetail).toEqual({ route: '/pages/orders/detail/index', query: { id: story.orderId } })
   const detail = await open(SHOPPER, 'pages/orders/detail/index', toDetail.query)
   expect(textOf(detail, '.status-text')).toBe('待收货')
   expect(textOf(detail, '.status-hint')).toBe('顺丰速运 SF5550001111')
-  await tap(detail, '.action-confirm')
+  await tapAndYield(detail, '.action-confirm')
   await waitFor(() => data(detail).orderStatus === 'completed' && !data(detail).busy, 'completed')
   expect(textOf(detail, '.status-text')).toBe('已完成')
   ;(detail.instance as unknown as { onUnload?(): void }).onUnload?.()
@@ -349,9 +325,9 @@ test('4. the owner ships it on owner/orders (the chosen address on the card); th
 test('5. a refund: asked on the order detail, approved on owner/refunds, notified by WeChat Pay; 已退款, and the seller\'s numbers reversed', async () => {
   expect(story.orderId).not.toBe('')
   const detail = await open(SHOPPER, 'pages/orders/detail/index', { id: story.orderId })
-  await tap(detail, '.action-refund')
-  await tap(detail, '.refund-reason-chip', 0)
-  await tap(detail, '.refund-submit')
+  await tapAndYield(detail, '.action-refund')
+  await tapAndYield(detail, '.refund-reason-chip', 0)
+  await tapAndYield(detail, '.refund-submit')
   await waitFor(() => data(detail).orderStatus === 'refund_requested' && !data(detail).busy, 'refund requested')
   expect(textOf(detail, '.status-text')).toBe('退款中')
   expect(textOf(detail, '.refund-amount')).toBe('¥129.00')
@@ -361,7 +337,7 @@ test('5. a refund: asked on the order detail, approved on owner/refunds, notifie
   await scrollUntil(refunds, (c) => c.orderId === story.orderId)
   const card = () => data(refunds).cards.find((c: { orderId: string }) => c.orderId === story.orderId)
   expect(card()).toMatchObject({ stateText: '待处理', amountText: '¥129.00', canDecide: true })
-  await tap(refunds, '.approve-button', indexById(refunds, '.approve-button', story.orderId))
+  await tapAndYield(refunds, '.approve-button', indexById(refunds, '.approve-button', story.orderId))
   await waitFor(() => card()?.stateText !== '待处理', 'approved')
   expect(dialogs.modals.at(-1)?.content).toBe('将通过微信支付退款 ¥129.00 给买家。确认同意？') // received goods are not restocked by default
   await waitFor(() => card()?.stateText === '已退款', 'refunded on WeChat Pay\'s notification', 30_000)

@@ -9,7 +9,7 @@ import './helpers/wx-harness'
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import simulate from 'miniprogram-simulate'
-import { MINIPROGRAM_ROOT, loadPage, tap as tapNode, textOf, textsOf, type LoadedPage } from './helpers/page-shim'
+import { MINIPROGRAM_ROOT, loadPage, tap as tapNode, tapAndYield, textOf, textsOf, type LoadedPage } from './helpers/page-shim'
 import { useLocalCloud } from './helpers/local-cloud-suite'
 import { buyAndPay, dataAs } from './helpers/cloud-http'
 import { waitFor } from './helpers/wait'
@@ -69,12 +69,6 @@ async function available(skuId: string, productId: string): Promise<number> {
 
 // ---- driving the pages --------------------------------------------------------------------------
 
-/** Taps and lets the handler start (the simulator delivers taps asynchronously). */
-async function tap(page: LoadedPage, selector: string, index = 0): Promise<void> {
-  tapNode(page, selector, index)
-  await simulate.sleep(0)
-}
-
 async function openList(openid: string | null, query: Record<string, string> = {}): Promise<LoadedPage> {
   setTransportTarget({ openid })
   const page = await loadPage('pages/orders/index', query)
@@ -97,7 +91,7 @@ const actionTexts = (page: LoadedPage) => textsOf(page, '.action')
 async function tapTab(page: LoadedPage, label: string): Promise<void> {
   const index = textsOf(page, '.tab').indexOf(label)
   if (index < 0) throw new Error(`no tab ${label}`)
-  await tap(page, '.tab', index)
+  await tapAndYield(page, '.tab', index)
   await waitFor(() => data(page).status !== 'loading', `tab ${label}`)
 }
 
@@ -158,18 +152,18 @@ describe('My orders', () => {
     expect(empty.instance.data.status).toBe('empty')
     expect(textOf(empty, '.empty-text')).toBe('暂无待发货订单')
     const switchTab = jest.spyOn(wx, 'switchTab')
-    await tap(empty, '.go-shopping')
+    await tapAndYield(empty, '.go-shopping')
     expect(switchTab).toHaveBeenCalledWith(expect.objectContaining({ url: '/pages/home/index' }))
   })
 
   test('a card opens its order; 去支付 goes to the pay-result page; 申请退款 opens the refund form', async () => {
     const navigateTo = jest.spyOn(wx, 'navigateTo')
     const page = await openList(buyer)
-    await tap(page, '.order-card', 1)
+    await tapAndYield(page, '.order-card', 1)
     expect(navigateTo).toHaveBeenLastCalledWith(expect.objectContaining({ url: `/pages/orders/detail/index?id=${ids.paid}` }))
-    await tap(page, '.order-action', 0)
+    await tapAndYield(page, '.order-action', 0)
     expect(navigateTo).toHaveBeenLastCalledWith(expect.objectContaining({ url: `/pages/pay-result/index?orderId=${ids.pending_payment}&pay=1` }))
-    await tap(page, '.order-action', 1)
+    await tapAndYield(page, '.order-action', 1)
     expect(navigateTo).toHaveBeenLastCalledWith(expect.objectContaining({ url: `/pages/orders/detail/index?id=${ids.paid}&refund=1` }))
     expect(navigateTo).toHaveBeenCalledTimes(3) // the action buttons do not also open the card
   })
@@ -188,7 +182,7 @@ describe('My orders', () => {
     expect(page.instance.data.status).toBe('error')
     expect(textOf(page, '.error-message')).toBe('网络开小差了，请稍后重试')
     setTransportTarget({ localCloudUrl: cloud.url })
-    await tap(page, '.retry')
+    await tapAndYield(page, '.retry')
     await waitFor(() => page.instance.data.status === 'ready', 'retried')
     expect(data(page).cards).toHaveLength(7)
   })
@@ -229,7 +223,7 @@ describe('infinite scroll', () => {
     expect(data(page).cards).toHaveLength(10)
     expect(textOf(page, '.load-more-failed')).toBe('加载失败，点击重试')
     setTransportTarget({ localCloudUrl: cloud.url })
-    await tap(page, '.load-more-failed')
+    await tapAndYield(page, '.load-more-failed')
     await waitFor(() => data(page).cards.length === 13, 'second page')
     expect(data(page).cards.map((c: { id: string }) => c.id)).toEqual(expected.slice(1))
   })
@@ -261,20 +255,20 @@ describe('order detail', () => {
     expect(page.querySelector('.paid-total')).toBeUndefined()
 
     const navigateTo = jest.spyOn(wx, 'navigateTo')
-    await tap(page, '.action-pay')
+    await tapAndYield(page, '.action-pay')
     expect(navigateTo).toHaveBeenCalledWith(expect.objectContaining({ url: `/pages/pay-result/index?orderId=${orderId}&pay=1` }))
 
     // the shopper thinks again: nothing changes
     const modal = jest.spyOn(wx, 'showModal').mockImplementationOnce(((options: WechatMiniprogram.ShowModalOption) => {
       options.success?.({ confirm: false, cancel: true, content: '', errMsg: 'showModal:ok' })
     }) as unknown as typeof wx.showModal)
-    await tap(page, '.action-cancel')
+    await tapAndYield(page, '.action-cancel')
     await simulate.sleep(50)
     expect(modal).toHaveBeenCalledTimes(1)
     expect((await afterSale(buyer, orderId)).status).toBe('pending_payment')
 
     const toast = jest.spyOn(wx, 'showToast')
-    await tap(page, '.action-cancel')
+    await tapAndYield(page, '.action-cancel')
     await waitFor(() => data(page).orderStatus === 'cancelled', 'cancelled')
     await idle(page)
     expect(toast).toHaveBeenCalledWith(expect.objectContaining({ title: '订单已取消' }))
@@ -329,7 +323,7 @@ describe('order detail', () => {
     const page = await openDetail(buyer, orderId)
     await dataAs(cloud.url, buyer, 'orders', 'cancel', { orderId })
     const toast = jest.spyOn(wx, 'showToast')
-    await tap(page, '.action-cancel')
+    await tapAndYield(page, '.action-cancel')
     await waitFor(() => data(page).orderStatus === 'cancelled', 'read again')
     await idle(page)
     expect(toast).toHaveBeenCalledWith(expect.objectContaining({ title: '状态已变化，请刷新后重试' }))
@@ -349,7 +343,7 @@ describe('order detail', () => {
     expect(textOf(page, '.line-name')).toBe('云南普洱熟茶饼 357g')
     expect(actionTexts(page)).toEqual(['申请退款', '确认收货'])
 
-    await tap(page, '.action-confirm')
+    await tapAndYield(page, '.action-confirm')
     await waitFor(() => data(page).orderStatus === 'completed', 'completed')
     await idle(page)
     expect(textOf(page, '.status-text')).toBe('已完成')
@@ -366,7 +360,7 @@ describe('order detail', () => {
     await ship(orderId)
     const page = await openList(buyer, { status: 'shipped' })
     expect(textsOf(page, '.order-action')).toEqual(['确认收货'])
-    await tap(page, '.order-action')
+    await tapAndYield(page, '.order-action')
     await waitFor(() => data(page).status === 'empty', 'tab emptied')
     expect((await afterSale(buyer, orderId)).status).toBe('completed')
   })
@@ -378,21 +372,21 @@ describe('order detail', () => {
     const page = await openDetail(buyer, orderId)
     expect(textOf(page, '.paid-total')).toBe('¥137.70')
 
-    await tap(page, '.action-refund')
+    await tapAndYield(page, '.action-refund')
     expect(textOf(page, '.sheet-title')).toBe('申请退款')
     const toast = jest.spyOn(wx, 'showToast')
-    await tap(page, '.refund-submit')
+    await tapAndYield(page, '.refund-submit')
     expect(toast).toHaveBeenLastCalledWith(expect.objectContaining({ title: '请选择退款原因' }))
-    await tap(page, '.refund-mode', 1) // 部分商品
-    await tap(page, '.refund-reason-chip', 1) // 商品与描述不符
-    await tap(page, '.refund-submit')
+    await tapAndYield(page, '.refund-mode', 1) // 部分商品
+    await tapAndYield(page, '.refund-reason-chip', 1) // 商品与描述不符
+    await tapAndYield(page, '.refund-submit')
     expect(toast).toHaveBeenLastCalledWith(expect.objectContaining({ title: '请选择要退款的商品和数量' }))
     expect(textOf(page, '.refund-max')).toBe('可退 3')
-    for (let i = 0; i < 4; i++) await tap(page, '.refund-plus')
+    for (let i = 0; i < 4; i++) await tapAndYield(page, '.refund-plus')
     expect(textOf(page, '.refund-quantity')).toBe('3')
     expect(toast).toHaveBeenLastCalledWith(expect.objectContaining({ title: '最多可退 3 件' }))
-    await tap(page, '.refund-minus')
-    await tap(page, '.refund-minus')
+    await tapAndYield(page, '.refund-minus')
+    await tapAndYield(page, '.refund-minus')
     expect(textOf(page, '.refund-quantity')).toBe('1')
     page.querySelector('.refund-note')!.dispatchEvent('input', { detail: { value: '核桃有点潮' } })
 
@@ -415,18 +409,18 @@ describe('order detail', () => {
     expect(actionTexts(page)).toEqual(['撤回退款申请'])
 
     // withdrawn: back to 待收货
-    await tap(page, '.action-withdraw')
+    await tapAndYield(page, '.action-withdraw')
     await waitFor(() => data(page).orderStatus === 'shipped', 'withdrawn')
     await idle(page)
     expect(textOf(page, '.refund-state')).toBe('已撤回')
     expect(textsOf(page, '.event-title')[0]).toBe('已撤回退款申请')
 
     // asked again, for one unit
-    await tap(page, '.action-refund')
-    await tap(page, '.refund-mode', 1)
-    await tap(page, '.refund-plus')
-    await tap(page, '.refund-reason-chip', 0)
-    await tap(page, '.refund-submit')
+    await tapAndYield(page, '.action-refund')
+    await tapAndYield(page, '.refund-mode', 1)
+    await tapAndYield(page, '.refund-plus')
+    await tapAndYield(page, '.refund-reason-chip', 0)
+    await tapAndYield(page, '.refund-submit')
     await waitFor(() => data(page).orderStatus === 'refund_requested', 'requested again')
     await idle(page)
 
@@ -446,9 +440,9 @@ describe('order detail', () => {
     expect(textsOf(shippedTab, '.order-refunded')).toEqual(['已退款 ¥45.90'])
 
     // the rest, as the whole order
-    await tap(page, '.action-refund')
-    await tap(page, '.refund-reason-chip', 0)
-    await tap(page, '.refund-submit')
+    await tapAndYield(page, '.action-refund')
+    await tapAndYield(page, '.refund-reason-chip', 0)
+    await tapAndYield(page, '.refund-submit')
     await waitFor(() => data(page).orderStatus === 'refund_requested', 'rest requested')
     await idle(page)
     expect(textOf(page, '.refund-amount')).toBe('¥91.80')
@@ -483,8 +477,8 @@ describe('order detail', () => {
     const orderId = await createUnpaid(buyer)
     const page = await openDetail(buyer, orderId)
     const list = await openList(buyer)
-    await tap(page, '.action-pay')
-    await tap(list, '.order-card')
+    await tapAndYield(page, '.action-pay')
+    await tapAndYield(list, '.order-card')
     await dataAs(cloud.url, buyer, 'orders', 'cancel', { orderId }) // what happened meanwhile
     await (page.instance as unknown as { onShow(): Promise<void> }).onShow()
     await (list.instance as unknown as { onShow(): Promise<void> }).onShow()
@@ -497,7 +491,7 @@ describe('order detail', () => {
     const orderId = await buyAndPay(cloud.url, buyer, 'p-walnut')
     const page = await openDetail(buyer, orderId, { refund: '1' })
     expect(textOf(page, '.sheet-title')).toBe('申请退款')
-    await tap(page, '.refund-cancel')
+    await tapAndYield(page, '.refund-cancel')
     expect(page.querySelector('.refund-form')).toBeUndefined()
     const unpaid = await openDetail(buyer, await createUnpaid(buyer), { refund: '1' })
     expect(unpaid.querySelector('.refund-form')).toBeUndefined()
@@ -514,7 +508,7 @@ describe('order detail', () => {
     expect(JSON.stringify(page.dom?.innerHTML ?? '')).not.toContain('明前龙井')
 
     const redirectTo = jest.spyOn(wx, 'redirectTo')
-    await tap(page, '.go-orders')
+    await tapAndYield(page, '.go-orders')
     expect(redirectTo).toHaveBeenCalledWith(expect.objectContaining({ url: '/pages/orders/index' }))
     // the snoop's own list does not have it either
     const list = await openList('o-orders-snoop')
@@ -529,7 +523,7 @@ describe('order detail', () => {
     expect(page.instance.data.status).toBe('error')
     expect(textOf(page, '.error-message')).toBe('网络开小差了，请稍后重试')
     setTransportTarget({ localCloudUrl: cloud.url })
-    await tap(page, '.retry')
+    await tapAndYield(page, '.retry')
     await waitFor(() => page.instance.data.status === 'ready', 'retried')
     expect(textOf(page, '.status-text')).toBe('待发货')
   })

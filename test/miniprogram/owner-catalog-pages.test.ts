@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs'
 import http from 'node:http'
 import path from 'node:path'
 import simulate from 'miniprogram-simulate'
-import { loadPage, textOf, textsOf, type LoadedPage } from './helpers/page-shim'
+import { changeAndYield, inputAndYield, loadPage, tapAndYield, textOf, textsOf, type LoadedPage } from './helpers/page-shim'
 import { REPO_ROOT } from './helpers/local-cloud-process'
 import { useLocalCloud } from './helpers/local-cloud-suite'
 import { buyAndPay, callAs, dataAs } from './helpers/cloud-http'
@@ -83,24 +83,6 @@ async function open(route: string, query: Record<string, string> = {}, openid = 
   return page
 }
 
-function nodeOf(page: LoadedPage, selector: string, index: number) {
-  const node = page.querySelectorAll(selector)[index]
-  if (!node) throw new Error(`nothing matches ${selector} [${index}]`)
-  return node
-}
-/** Events reach the page a microtask later (j-component); these wait for the handler's first step. */
-async function input(page: LoadedPage, selector: string, value: string, index = 0): Promise<void> {
-  nodeOf(page, selector, index).dispatchEvent('input', { detail: { value } })
-  await simulate.sleep(0)
-}
-async function change(page: LoadedPage, selector: string, value: unknown, index = 0): Promise<void> {
-  nodeOf(page, selector, index).dispatchEvent('change', { detail: { value } })
-  await simulate.sleep(0)
-}
-async function tap(page: LoadedPage, selector: string, index = 0): Promise<void> {
-  nodeOf(page, selector, index).dispatchEvent('tap')
-  await simulate.sleep(0)
-}
 /** The index, among the elements matching `selector`, of the one whose data-id is `id`. */
 function indexById(page: LoadedPage, selector: string, id: string): number {
   const index = page.querySelectorAll(selector).findIndex((n) => (n.dom as HTMLElement | undefined)?.getAttribute('data-id') === id)
@@ -124,10 +106,10 @@ describe('the product editor', () => {
     const page = await open('owner/product/index')
     expect(data(page).form.isNew).toBe(true)
 
-    await input(page, '.name-input', '  白毫银针 ')
-    await change(page, '.category-picker', 0) // 茶叶
+    await inputAndYield(page, '.name-input', '  白毫银针 ')
+    await changeAndYield(page, '.category-picker', 0) // 茶叶
     chooseMediaWillReturn([IMAGE])
-    await tap(page, '.add-image')
+    await tapAndYield(page, '.add-image')
     await waitFor(() => data(page).form?.images.length === 1, 'image uploaded')
     await waitFor(() => !data(page).uploading, 'upload settled')
     const [uploaded] = data(page).form.images
@@ -138,44 +120,44 @@ describe('the product editor', () => {
 
     // a second image, moved to the front, then removed: its file is deleted from storage (it was never saved)
     chooseMediaWillReturn([path.join(REPO_ROOT, 'database/seed/images/soap.png')])
-    await tap(page, '.add-image')
+    await tapAndYield(page, '.add-image')
     await waitFor(() => data(page).form?.images.length === 2 && !data(page).uploading, 'second image')
     const second = data(page).form.images[1]
-    await tap(page, '.move-earlier', 1)
+    await tapAndYield(page, '.move-earlier', 1)
     expect(data(page).form.images.map((i: { fileID: string }) => i.fileID)).toEqual([second.fileID, uploaded.fileID])
-    await tap(page, '.remove-image', 0)
+    await tapAndYield(page, '.remove-image', 0)
     expect(data(page).form.images.map((i: { fileID: string }) => i.fileID)).toEqual([uploaded.fileID])
     const statusOf = async (fileID: string) => ((await post('/storage/temp-urls', { fileList: [fileID] })) as { fileList: Array<{ status: number }> }).fileList[0].status
     for (let i = 0; i < 50 && (await statusOf(second.fileID)) === 0; i++) await simulate.sleep(20)
     expect(await statusOf(second.fileID)).not.toBe(0)
     expect(await statusOf(uploaded.fileID)).toBe(0)
 
-    await tap(page, '.add-spec')
-    await input(page, '.spec-name-input', '重量')
-    await tap(page, '.add-sku')
-    await input(page, '.sku-value-input', '100g', 0)
-    await input(page, '.sku-price-input', '88', 0)
-    await input(page, '.sku-stock-input', '20', 0)
-    await input(page, '.sku-value-input', '250g', 1)
-    await input(page, '.sku-price-input', '199.5', 1)
-    await input(page, '.sku-stock-input', '8', 1)
+    await tapAndYield(page, '.add-spec')
+    await inputAndYield(page, '.spec-name-input', '重量')
+    await tapAndYield(page, '.add-sku')
+    await inputAndYield(page, '.sku-value-input', '100g', 0)
+    await inputAndYield(page, '.sku-price-input', '88', 0)
+    await inputAndYield(page, '.sku-stock-input', '20', 0)
+    await inputAndYield(page, '.sku-value-input', '250g', 1)
+    await inputAndYield(page, '.sku-price-input', '199.5', 1)
+    await inputAndYield(page, '.sku-stock-input', '8', 1)
 
     // a price with three decimals never leaves the page
-    await input(page, '.sku-price-input', '199.555', 1)
-    await tap(page, '.save-product')
+    await inputAndYield(page, '.sku-price-input', '199.555', 1)
+    await tapAndYield(page, '.save-product')
     await waitFor(() => toast.mock.calls.length > 0, 'validation toast')
     expect(toast).toHaveBeenLastCalledWith(expect.objectContaining({ title: '第 2 个规格的价格格式不对：请填写金额，最多两位小数' }))
     expect((await allAdminProducts()).filter((p) => p.name === '白毫银针')).toHaveLength(0)
-    await input(page, '.sku-price-input', '199.5', 1)
+    await inputAndYield(page, '.sku-price-input', '199.5', 1)
 
     const lostCreate = loseNextAnswer('admin.createProduct')
-    await tap(page, '.save-product')
+    await tapAndYield(page, '.save-product')
     await waitFor(() => lostCreate.lost() && !data(page).saving, 'first save settled')
     expect(data(page).form.isNew).toBe(true)
     expect(toast).toHaveBeenLastCalledWith(expect.objectContaining({ title: '网络开小差了，请稍后重试' }))
 
-    await tap(page, '.save-product') // the same form, the same request id; a second tap while saving is ignored
-    await tap(page, '.save-product')
+    await tapAndYield(page, '.save-product') // the same form, the same request id; a second tap while saving is ignored
+    await tapAndYield(page, '.save-product')
     await waitFor(() => data(page).form.isNew === false && !data(page).saving, 'created')
     const created = (await allAdminProducts()).filter((p) => p.name === '白毫银针')
     expect(created).toHaveLength(1)
@@ -196,12 +178,12 @@ describe('the product editor', () => {
     expect(textsOf(page, '.sku-stock-info')).toEqual(['库存 20 · 待付款占用 0 · 已售 0', '库存 8 · 待付款占用 0 · 已售 0'])
     expect(page.querySelector('.sku-stock-input')).toBeUndefined() // no number to edit in place
 
-    await tap(page, '.stock-plus', 0)
-    await input(page, '.adjust-amount', '7')
-    await tap(page, '.confirm-adjust')
+    await tapAndYield(page, '.stock-plus', 0)
+    await inputAndYield(page, '.adjust-amount', '7')
+    await tapAndYield(page, '.confirm-adjust')
     await waitFor(() => toast.mock.calls.length > 0, 'reason toast')
     expect(toast).toHaveBeenLastCalledWith(expect.objectContaining({ title: '请选择调整原因' }))
-    await tap(page, '.reason-chip', 0)
+    await tapAndYield(page, '.reason-chip', 0)
 
     // what the page sends, recorded beneath loseNextAnswer's spy (which restores to this recorder)
     const sent: unknown[] = []
@@ -212,12 +194,12 @@ describe('the product editor', () => {
       return realRequest(options)
     }) as typeof wx.request
     const lost = loseNextAnswer('admin.adjustStock')
-    await tap(page, '.confirm-adjust')
+    await tapAndYield(page, '.confirm-adjust')
     await waitFor(() => lost.lost() && !data(page).adjusting, 'first confirm settled')
     expect(data(page).adjust).not.toBeNull() // the sheet stays for the retry
     expect((await allAdminProducts()).find((p) => p._id === productId)!.skus[0].stock).toBe(27)
 
-    await tap(page, '.confirm-adjust')
+    await tapAndYield(page, '.confirm-adjust')
     await waitFor(() => data(page).adjust === null, 'adjusted')
     expect((await allAdminProducts()).find((p) => p._id === productId)!.skus[0].stock).toBe(27)
     expect(textsOf(page, '.sku-stock-info')[0]).toBe('库存 27 · 待付款占用 0 · 已售 0')
@@ -228,18 +210,18 @@ describe('the product editor', () => {
     expect(sent[1]).toEqual(sent[0])
 
     // taking more than is on the shelf is refused on the page
-    await tap(page, '.stock-minus', 1)
-    await input(page, '.adjust-amount', '9')
-    await tap(page, '.reason-chip', 2)
-    await tap(page, '.confirm-adjust')
+    await tapAndYield(page, '.stock-minus', 1)
+    await inputAndYield(page, '.adjust-amount', '9')
+    await tapAndYield(page, '.reason-chip', 2)
+    await tapAndYield(page, '.confirm-adjust')
     await waitFor(() => toast.mock.calls.some(([o]) => o.title === '库存不足，最多可减少 8 件'), 'too many toast')
     expect((await allAdminProducts()).find((p) => p._id === productId)!.skus[1].stock).toBe(8)
   })
 
   test('editing a price saves through updateProduct and keeps the stock', async () => {
     const page = await open('owner/product/index', { id: productId })
-    await input(page, '.sku-price-input', '90', 0)
-    await tap(page, '.save-product')
+    await inputAndYield(page, '.sku-price-input', '90', 0)
+    await tapAndYield(page, '.save-product')
     await waitFor(() => !data(page).saving && data(page).form.skus[0].priceText === '90.00', 'saved')
     const saved = (await allAdminProducts()).find((p) => p._id === productId)!
     expect(saved.skus.map((s) => [s.priceFen, s.stock])).toEqual([
@@ -254,7 +236,7 @@ describe('the product editor', () => {
     const index = data(page).cards.findIndex((c: { id: string }) => c.id === productId)
     expect(data(page).cards[index]).toMatchObject({ name: '白毫银针', priceText: '¥90.00 - ¥199.50', stockText: '库存 35', statusText: '在售' })
 
-    await change(page, '.sale-switch', false, index)
+    await changeAndYield(page, '.sale-switch', false, index)
     await waitFor(() => data(page).switching === '' && data(page).cards[index].onSale === false, 'off sale')
     expect(textsOf(page, '.sale-status')[index]).toBe('已下架')
     expect(await callAs(cloud.url, 'o-owner-browser', 'catalog', 'product', { productId })).toMatchObject({ ok: false, code: 'NOT_FOUND' })
@@ -263,9 +245,9 @@ describe('the product editor', () => {
     expect((await allAdminProducts()).find((p) => p._id === productId)!.onSale).toBe(false)
 
     const navigate = jest.spyOn(wx, 'navigateTo')
-    await tap(page, '.create-product')
+    await tapAndYield(page, '.create-product')
     expect(navigate).toHaveBeenLastCalledWith(expect.objectContaining({ url: '/owner/product/index' }))
-    await tap(page, '.product-main', index)
+    await tapAndYield(page, '.product-main', index)
     expect(navigate).toHaveBeenLastCalledWith(expect.objectContaining({ url: `/owner/product/index?id=${productId}` }))
   })
 })
@@ -299,25 +281,25 @@ describe('the product list’s search and filters', () => {
     expect(textsOf(page, '.sale-chip')).toEqual(['全部', '在售', '已下架'])
     expect(textsOf(page, '.category-chip')[0]).toBe('全部分类')
 
-    await input(page, '.search-input', ' 普洱 ')
-    await tap(page, '.search-go')
+    await inputAndYield(page, '.search-input', ' 普洱 ')
+    await tapAndYield(page, '.search-go')
     await waitFor(() => !data(page).loadingMore && data(page).cards.length === 1, 'searched')
     expect(data(page).cards.map((c: any) => c.id)).toEqual(['p-pu-erh'])
 
-    await tap(page, '.sale-chip', 2) // 已下架: no off-sale 普洱
+    await tapAndYield(page, '.sale-chip', 2) // 已下架: no off-sale 普洱
     await waitFor(() => data(page).status === 'empty', 'no match')
     expect(textOf(page, '.no-match')).toBe('没有符合条件的商品')
 
-    await tap(page, '.search-clear')
+    await tapAndYield(page, '.search-clear')
     await waitFor(() => data(page).status === 'ready' && data(page).keyword === '', 'cleared')
     await scrollUntil(page, () => false)
     const offSale = (await allAdminProducts()).filter((p) => !p.onSale).map((p) => p._id)
     expect(data(page).cards.map((c: any) => c.id).sort()).toEqual(offSale.sort())
     expect(data(page).cards.every((c: any) => c.statusText === '已下架')).toBe(true)
 
-    await tap(page, '.sale-chip', 1) // 在售
+    await tapAndYield(page, '.sale-chip', 1) // 在售
     const teaIndex = indexById(page, '.category-chip', 'cat-tea')
-    await tap(page, '.category-chip', teaIndex)
+    await tapAndYield(page, '.category-chip', teaIndex)
     await waitFor(() => data(page).categoryId === 'cat-tea' && !data(page).loadingMore && data(page).status === 'ready', 'tea on sale')
     await scrollUntil(page, () => false)
     const teaOnSale = (await allAdminProducts()).filter((p) => p.onSale && p.categoryId === 'cat-tea').map((p) => p._id)
@@ -339,17 +321,17 @@ describe('orders to ship', () => {
     expect(data(page).cards[index].lines).toEqual([expect.objectContaining({ name: '手工山茶油皂', quantityText: '× 2', amountText: '¥56.00' })])
 
     const toast = jest.spyOn(wx, 'showToast')
-    await tap(page, '.ship-button', indexById(page, '.ship-button', orderId))
+    await tapAndYield(page, '.ship-button', indexById(page, '.ship-button', orderId))
     expect(data(page).ship).toEqual({ orderId, carrierIndex: -1, trackingNo: '' })
-    await tap(page, '.confirm-ship')
+    await tapAndYield(page, '.confirm-ship')
     await waitFor(() => toast.mock.calls.length > 0, 'carrier toast')
     expect(toast).toHaveBeenLastCalledWith(expect.objectContaining({ title: '请选择快递公司' }))
 
-    await change(page, '.carrier-picker', 0) // 顺丰
+    await changeAndYield(page, '.carrier-picker', 0) // 顺丰
     scanCodeWillReturn('SF1234567890')
-    await tap(page, '.scan-button')
+    await tapAndYield(page, '.scan-button')
     await waitFor(() => data(page).ship?.trackingNo === 'SF1234567890', 'scanned')
-    await tap(page, '.confirm-ship')
+    await tapAndYield(page, '.confirm-ship')
     await waitFor(() => data(page).ship === null, 'shipped')
     expect(data(page).cards.map((c: { id: string }) => c.id)).not.toContain(orderId)
 
@@ -358,7 +340,7 @@ describe('orders to ship', () => {
     expect(uploads).toHaveLength(1)
     expect(uploads[0].request.shippingList).toEqual([expect.objectContaining({ trackingNo: 'SF1234567890', expressCompany: 'SF' })])
 
-    await tap(page, '.tab', 1) // 已发货
+    await tapAndYield(page, '.tab', 1) // 已发货
     await waitFor(() => data(page).tab === 'shipped' && data(page).status !== 'loading', 'shipped tab')
     await scrollUntil(page, (c) => c.id === orderId)
     const shipped = data(page).cards.find((c: { id: string }) => c.id === orderId)
@@ -371,13 +353,13 @@ describe('orders to ship, when someone else was first', () => {
     const orderId = await buyAndPay(cloud.url, 'o-owner-buyer-race', 'p-soap', 1)
     const page = await open('owner/orders/index')
     await scrollUntil(page, (c) => c.id === orderId)
-    await tap(page, '.ship-button', indexById(page, '.ship-button', orderId))
-    await change(page, '.carrier-picker', 1) // 中通
-    await input(page, '.tracking-input', '7731 0000 1111')
+    await tapAndYield(page, '.ship-button', indexById(page, '.ship-button', orderId))
+    await changeAndYield(page, '.carrier-picker', 1) // 中通
+    await inputAndYield(page, '.tracking-input', '7731 0000 1111')
 
     await dataAs(cloud.url, OWNER, 'orders', 'admin.ship', { orderId, carrier: 'SF', trackingNo: 'SF0000000001' })
     const toast = jest.spyOn(wx, 'showToast')
-    await tap(page, '.confirm-ship')
+    await tapAndYield(page, '.confirm-ship')
     await waitFor(() => toast.mock.calls.length > 0 && !data(page).shipping, 'refused')
     expect(toast).toHaveBeenLastCalledWith(expect.objectContaining({ title: '状态已变化，请刷新后重试' }))
 
@@ -406,7 +388,7 @@ describe('refunds to decide', () => {
       expect(refundFen).toBe(3990 + 1000) // the whole order before shipping: goods and shipping, as the server computed
 
       const modal = jest.spyOn(wx, 'showModal')
-      await tap(page, '.approve-button', indexById(page, '.approve-button', orderId))
+      await tapAndYield(page, '.approve-button', indexById(page, '.approve-button', orderId))
       await waitFor(() => card()?.stateText === '退款中', 'approved')
       expect(modal).toHaveBeenCalledWith(expect.objectContaining({ content: '将通过微信支付退款 ¥49.90 给买家，商品退回库存。确认同意？' }))
       expect(card().canDecide).toBe(false)
@@ -419,7 +401,7 @@ describe('refunds to decide', () => {
       ;(page.instance as unknown as { onUnload(): void }).onUnload()
 
       const done = await open('owner/refunds/index')
-      await tap(done, '.tab', 1)
+      await tapAndYield(done, '.tab', 1)
       await waitFor(() => data(done).tab === 'done' && data(done).status !== 'loading', 'done tab')
       await scrollUntil(done, (c) => c.orderId === orderId)
       expect(data(done).cards.find((c: { orderId: string }) => c.orderId === orderId)).toMatchObject({ stateText: '已退款' })
@@ -436,14 +418,14 @@ describe('refunds to decide', () => {
     const modal = jest.spyOn(wx, 'showModal').mockImplementation(((options: WechatMiniprogram.ShowModalOption) => {
       options.success?.({ confirm: false, cancel: true, errMsg: 'showModal:ok' } as WechatMiniprogram.ShowModalSuccessCallbackResult)
     }) as typeof wx.showModal)
-    await tap(page, '.approve-button', indexById(page, '.approve-button', orderId))
+    await tapAndYield(page, '.approve-button', indexById(page, '.approve-button', orderId))
     await waitFor(() => modal.mock.calls.length === 1, 'asked')
     expect((await dataAs(cloud.url, OWNER, 'orders', 'admin.detail', { orderId })).order.refunds[0].state).toBe('requested')
     modal.mockRestore()
 
     await dataAs(cloud.url, 'o-owner-buyer-withdraw', 'orders', 'refund.withdraw', { orderId })
     const toast = jest.spyOn(wx, 'showToast')
-    await tap(page, '.approve-button', indexById(page, '.approve-button', orderId))
+    await tapAndYield(page, '.approve-button', indexById(page, '.approve-button', orderId))
     await waitFor(() => toast.mock.calls.length > 0 && data(page).deciding === '' && data(page).status !== 'loading', 'refused')
     expect(toast).toHaveBeenLastCalledWith(expect.objectContaining({ title: '状态已变化，请刷新后重试' }))
     expect(data(page).cards.map((c: { orderId: string }) => c.orderId)).not.toContain(orderId)
@@ -457,13 +439,13 @@ describe('refunds to decide', () => {
     const toast = jest.spyOn(wx, 'showToast')
     const page = await open('owner/refunds/index')
     await scrollUntil(page, (c) => c.orderId === orderId)
-    await tap(page, '.reject-button', indexById(page, '.reject-button', orderId))
-    await tap(page, '.confirm-reject')
+    await tapAndYield(page, '.reject-button', indexById(page, '.reject-button', orderId))
+    await tapAndYield(page, '.confirm-reject')
     await waitFor(() => toast.mock.calls.length > 0, 'reason toast')
     expect(toast).toHaveBeenLastCalledWith(expect.objectContaining({ title: '请填写拒绝原因（200 字以内）' }))
 
-    await input(page, '.reject-input', '已按约定发出')
-    await tap(page, '.confirm-reject')
+    await inputAndYield(page, '.reject-input', '已按约定发出')
+    await tapAndYield(page, '.confirm-reject')
     await waitFor(() => data(page).reject === null && data(page).status !== 'loading', 'rejected')
     expect(data(page).cards.map((c: { orderId: string }) => c.orderId)).not.toContain(orderId)
     const { order } = await dataAs(cloud.url, 'o-owner-buyer-reject', 'orders', 'afterSale', { orderId })

@@ -4,8 +4,7 @@
  * cart in wx storage, the not-found state for a product off sale, and share paths.
  */
 import './helpers/wx-harness'
-import simulate from 'miniprogram-simulate'
-import { loadPage, tap as tapNode, textOf, textsOf, type LoadedPage } from './helpers/page-shim'
+import { loadPage, tapAndYield, textOf, textsOf, type LoadedPage } from './helpers/page-shim'
 import { useLocalCloud } from './helpers/local-cloud-suite'
 import { waitFor } from './helpers/wait'
 import { setTransportTarget } from '../../miniprogram/services/transport'
@@ -28,17 +27,11 @@ async function openProduct(query: Record<string, string>, openid: string | null 
   return page
 }
 
-/** Taps and lets the handler run (the simulator delivers taps asynchronously). */
-async function tap(page: LoadedPage, selector: string, index = 0): Promise<void> {
-  tapNode(page, selector, index)
-  await simulate.sleep(0)
-}
-
 /** Taps the chip showing `value`. */
 function choose(page: LoadedPage, value: string): Promise<void> {
   const index = textsOf(page, '.spec-chip').indexOf(value)
   if (index < 0) throw new Error(`no chip ${value}`)
-  return tap(page, '.spec-chip', index)
+  return tapAndYield(page, '.spec-chip', index)
 }
 
 describe('product detail', () => {
@@ -69,9 +62,9 @@ describe('product detail', () => {
   test('the quantity stepper stays between 1 and the units available', async () => {
     const page = await openProduct({ id: 'p-jujube' }) // one SKU, 5 in stock
     expect(textOf(page, '.quantity')).toBe('1')
-    await tap(page, '.minus')
+    await tapAndYield(page, '.minus')
     expect(textOf(page, '.quantity')).toBe('1')
-    for (let i = 0; i < 7; i++) await tap(page, '.plus')
+    for (let i = 0; i < 7; i++) await tapAndYield(page, '.plus')
     expect(textOf(page, '.quantity')).toBe('5')
     expect(textOf(page, '.stock-text')).toBe('库存 5 件')
   })
@@ -88,18 +81,18 @@ describe('product detail', () => {
     const toast = jest.spyOn(wx, 'showToast')
     try {
       const page = await openProduct({ id: 'p-longjing' })
-      await tap(page, '.add-to-cart')
+      await tapAndYield(page, '.add-to-cart')
       expect(toast).toHaveBeenLastCalledWith(expect.objectContaining({ title: '请选择 重量、包装' }))
       expect(wx.getStorageSync(CART_STORAGE_KEY)).toBe('')
 
       await choose(page, '250g')
       await choose(page, '罐装')
-      await tap(page, '.plus')
-      await tap(page, '.add-to-cart')
+      await tapAndYield(page, '.plus')
+      await tapAndYield(page, '.add-to-cart')
       expect(toast).toHaveBeenLastCalledWith(expect.objectContaining({ title: '已加入购物车' }))
       expect(wx.getStorageSync(CART_STORAGE_KEY)).toEqual([{ skuId: 'p-longjing', quantity: 2 }])
 
-      await tap(page, '.add-to-cart')
+      await tapAndYield(page, '.add-to-cart')
       expect(wx.getStorageSync(CART_STORAGE_KEY)).toEqual([{ skuId: 'p-longjing', quantity: 4 }])
     } finally {
       toast.mockRestore()
@@ -113,7 +106,7 @@ describe('product detail', () => {
       expect(page.instance.data.status).toBe('notFound')
       expect(textOf(page, '.not-found-message')).toBe('商品不存在或已下架')
       expect(page.querySelector('.add-to-cart')).toBeUndefined()
-      await tap(page, '.go-home')
+      await tapAndYield(page, '.go-home')
       expect(switchTab).toHaveBeenCalledWith(expect.objectContaining({ url: '/pages/home/index' }))
     } finally {
       switchTab.mockRestore()
@@ -127,7 +120,7 @@ describe('product detail', () => {
     expect(page.instance.data.status).toBe('error')
     expect(textOf(page, '.error-message')).toBe('网络开小差了，请稍后重试')
     setTransportTarget({ localCloudUrl: cloud.url })
-    await tap(page, '.retry')
+    await tapAndYield(page, '.retry')
     await waitFor(() => page.instance.data.status === 'ready', 'retried')
     expect(textOf(page, '.product-price')).toBe('¥28.00')
   })

@@ -11,7 +11,7 @@ import './helpers/wx-harness'
 import { loadPage, tap, textOf, textsOf, type LoadedPage } from './helpers/page-shim'
 import { useLocalCloud } from './helpers/local-cloud-suite'
 import { buyAndPay, dataAs, writeDocuments } from './helpers/cloud-http'
-import { waitFor } from './helpers/wait'
+import { eventually, waitFor } from './helpers/wait'
 import { setTransportTarget } from '../../miniprogram/services/transport'
 import { periodStart } from '../../miniprogram/seller/funnel/funnel-view'
 import type { CommissionSummary } from '../../typings/commissions'
@@ -42,15 +42,6 @@ function post(url: string, body: unknown): Promise<unknown> {
     req.on('error', reject)
     req.end(payload)
   })
-}
-
-/** Polls an async condition (a timer on the local cloud is working). */
-async function until(condition: () => Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`${what}: not met within ${timeoutMs} ms`)
-    await new Promise((r) => setTimeout(r, 100))
-  }
 }
 
 /** A seller approved by the owner. */
@@ -178,7 +169,7 @@ describe('my commissions and the withdrawals desk', () => {
 
   test('after the cooling-off the timer matures it; the seller asks for ¥10 with a double tap and files one request', async () => {
     await post(`${cloud.url}/_local/clock`, { advanceMs: 7 * DAY + 11 * 60_000 })
-    await until(async () => (await summaryOf()).withdrawableFen === 1377, 'the commission matured')
+    await eventually(summaryOf, (s) => s.withdrawableFen === 1377, 'the commission matured', 30_000) // the maturing timer is working
 
     const page = await openAs(SELLER, 'seller/commissions/index')
     expect(textOf(page, '.amount-withdrawable .amount-value')).toBe('¥13.77')
@@ -317,7 +308,7 @@ describe('my commissions and the withdrawals desk', () => {
   test('a refund after the money was withdrawn: the entry shows it taken back, the negative balance is explained and nothing can be withdrawn', async () => {
     await dataAs(cloud.url, BUYER, 'orders', 'refund.request', { orderId, requestId: 'money-refund-0001', reason: '不想要了' })
     await dataAs(cloud.url, OWNER, 'orders', 'admin.refund.approve', { orderId, restock: true })
-    await until(async () => (await summaryOf()).reversedFen === 1377, 'the refund reversed the commission')
+    await eventually(summaryOf, (s) => s.reversedFen === 1377, 'the refund reversed the commission', 30_000)
 
     const page = await openAs(SELLER, 'seller/commissions/index')
     expect(await summaryOf()).toMatchObject({ balanceFen: -1000, withdrawableFen: 0, withdrawnFen: 1000 })

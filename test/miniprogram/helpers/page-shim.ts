@@ -82,9 +82,37 @@ export function textsOf(page: LoadedPage, selector: string): string[] {
   return page.querySelectorAll(selector).map((node) => node.dom?.textContent ?? '')
 }
 
-/** Taps the `index`th element matching `selector`; throws when there is none. */
-export function tap(page: LoadedPage, selector: string, index = 0): void {
+/** The `index`th element matching `selector`; throws when there is none. */
+export function nodeAt(page: LoadedPage, selector: string, index = 0) {
   const node = page.querySelectorAll(selector)[index]
   if (!node) throw new Error(`nothing matches ${selector} [${index}]`)
-  node.dispatchEvent('tap')
+  return node
+}
+
+/** Taps the `index`th element matching `selector`; throws when there is none. */
+export function tap(page: LoadedPage, selector: string, index = 0): void {
+  nodeAt(page, selector, index).dispatchEvent('tap')
+}
+
+/** Dispatches `event` on the `index`th element matching `selector` and lets its handler start (the simulator delivers events asynchronously). */
+async function dispatchAndYield(page: LoadedPage, selector: string, index: number, event: string, detail?: unknown): Promise<void> {
+  const node = nodeAt(page, selector, index)
+  if (detail === undefined) node.dispatchEvent(event)
+  else node.dispatchEvent(event, { detail })
+  await simulate.sleep(0)
+}
+
+/** Taps and lets the tap handler start. */
+export function tapAndYield(page: LoadedPage, selector: string, index = 0): Promise<void> {
+  return dispatchAndYield(page, selector, index, 'tap')
+}
+
+/** Types `value` (an input event) and lets the input handler start. */
+export function inputAndYield(page: LoadedPage, selector: string, value: string, index = 0): Promise<void> {
+  return dispatchAndYield(page, selector, index, 'input', { value })
+}
+
+/** Changes a picker, switch or checkbox group to `value` and lets the change handler start. */
+export function changeAndYield(page: LoadedPage, selector: string, value: unknown, index = 0): Promise<void> {
+  return dispatchAndYield(page, selector, index, 'change', { value })
 }

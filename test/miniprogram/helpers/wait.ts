@@ -8,3 +8,14 @@ export async function waitFor(condition: () => boolean, what = 'condition', time
     await simulate.sleep(20)
   }
 }
+
+/** Reads until `done` holds (a background call or a timer on the local cloud finishing) and answers the last read. */
+export async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, what = 'background call', timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const value = await read()
+    if (done(value)) return value
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms, last ${JSON.stringify(value)}`)
+    await simulate.sleep(100)
+  }
+}
