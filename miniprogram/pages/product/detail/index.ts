@@ -42,6 +42,8 @@ interface DetailMethods {
   onChooseSpec(e: Tap): void
   onMinus(): void
   onPlus(): void
+  /** The chosen SKU when it can be bought; otherwise says why in a toast and answers null. */
+  buyableSku(): ProductDetail['skus'][number] | null
   onAddToCart(): void
   onBuyNow(): void
   onGoHome(): void
@@ -124,18 +126,25 @@ Page<DetailView, DetailMethods>({
     this.setData({ quantity: clampQuantity(this.data.quantity + 1, this.data.maxQuantity) })
   },
 
-  onAddToCart() {
+  buyableSku() {
     const shown = this.shown
-    if (!shown || this.data.adding) return
+    if (!shown) return null
     const sku = chosenSku(shown.product, shown.selection)
     if (!sku) {
       wx.showToast({ title: this.data.choiceText || '请选择规格', icon: 'none' })
-      return
+      return null
     }
     if (!this.data.canAdd) {
       wx.showToast({ title: '该规格已售罄', icon: 'none' })
-      return
+      return null
     }
+    return sku
+  },
+
+  onAddToCart() {
+    if (this.data.adding) return
+    const sku = this.buyableSku()
+    if (!sku) return
     this.setData({ adding: true })
     try {
       addToCart(sku._id, this.data.quantity, sku.available)
@@ -149,17 +158,8 @@ Page<DetailView, DetailMethods>({
 
   /** Straight to checkout with this one line (the cart is left as it is). */
   onBuyNow() {
-    const shown = this.shown
-    if (!shown) return
-    const sku = chosenSku(shown.product, shown.selection)
-    if (!sku) {
-      wx.showToast({ title: this.data.choiceText || '请选择规格', icon: 'none' })
-      return
-    }
-    if (!this.data.canAdd) {
-      wx.showToast({ title: '该规格已售罄', icon: 'none' })
-      return
-    }
+    const sku = this.buyableSku()
+    if (!sku) return
     const lines = [{ skuId: sku._id, quantity: this.data.quantity }]
     wx.navigateTo({ url: `/pages/checkout/index?lines=${encodeURIComponent(linesToQuery(lines))}` })
   },
