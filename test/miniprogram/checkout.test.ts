@@ -10,7 +10,7 @@ import http from 'node:http'
 import simulate from 'miniprogram-simulate'
 import { dialogs } from './helpers/wx-harness'
 import { loadPage, tap as tapNode, tapAndYield, textOf, textsOf, type LoadedPage } from './helpers/page-shim'
-import { useLocalCloud } from './helpers/local-cloud-suite'
+import { openPageAs, useLocalCloud } from './helpers/local-cloud-suite'
 import { dataAs } from './helpers/cloud-http'
 import { eventually, waitFor } from './helpers/wait'
 import { setTransportTarget } from '../../miniprogram/services/transport'
@@ -52,11 +52,8 @@ function httpJson(method: 'GET' | 'POST', url: string, body?: unknown): Promise<
 }
 
 /** Opens checkout as `openid` for these lines (as the cart or buy-now would), with its quote shown. */
-async function openCheckout(openid: string, lines: Array<{ skuId: string; quantity: number }>, fromCart = false): Promise<LoadedPage> {
-  setTransportTarget({ openid })
-  const page = await loadPage('pages/checkout/index', { lines: linesToQuery(lines), ...(fromCart ? { from: 'cart' } : {}) })
-  await waitFor(() => page.instance.data.status !== 'loading', 'checkout quote')
-  return page
+function openCheckout(openid: string, lines: Array<{ skuId: string; quantity: number }>, fromCart = false): Promise<LoadedPage> {
+  return openPageAs(openid, 'pages/checkout/index', { lines: linesToQuery(lines), ...(fromCart ? { from: 'cart' } : {}) })
 }
 
 async function chooseAddress(page: LoadedPage): Promise<void> {

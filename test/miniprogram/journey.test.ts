@@ -16,7 +16,7 @@ import http from 'node:http'
 import simulate from 'miniprogram-simulate'
 import { dialogs } from './helpers/wx-harness'
 import { inputAndYield, loadPage, tap as tapNode, tapAndYield, textOf, textsOf, type LoadedPage } from './helpers/page-shim'
-import { useLocalCloud } from './helpers/local-cloud-suite'
+import { openPageAs, useLocalCloud } from './helpers/local-cloud-suite'
 import { dataAs, issueGroupCloudId } from './helpers/cloud-http'
 import { eventually, waitFor } from './helpers/wait'
 import { setTransportTarget } from '../../miniprogram/services/transport'
@@ -63,14 +63,6 @@ function post(pathname: string, body: unknown): Promise<any> {
   })
 }
 
-/** `openid` opens `route`; resolves once its first read settled. */
-async function open(openid: string, route: string, query: Record<string, string> = {}): Promise<LoadedPage> {
-  setTransportTarget({ openid })
-  const page = await loadPage(route, query)
-  await waitFor(() => page.instance.data.status !== 'loading', `${route} loaded`)
-  return page
-}
-
 const data = (page: LoadedPage) => page.instance.data as Record<string, any>
 
 /** The index, among the elements matching `selector`, of the one whose data-id is `id`. */
@@ -112,7 +104,7 @@ const commissionSummary = () => dataAs(cloud.url, SELLER, 'commissions', 'summar
 // ---- the story -----------------------------------------------------------------------------------
 
 test('0. the owner fits the store\'s value model on owner/settings (what the nightly refit does)', async () => {
-  const settings = await open(OWNER, 'owner/settings/index')
+  const settings = await openPageAs(OWNER, 'owner/settings/index')
   tapNode(settings, '.refit')
   await waitFor(() => data(settings).refitting, 'refit call started')
   await waitFor(() => !data(settings).refitting, 'refit call', 60_000)
@@ -122,14 +114,14 @@ test('0. the owner fits the store\'s value model on owner/settings (what the nig
 
 test('1. a fresh seller applies on Me, the owner approves on owner/sellers, the new seller shares a product from seller/share', async () => {
   wx.clearStorageSync()
-  const me = await open(SELLER, 'pages/me/index')
+  const me = await openPageAs(SELLER, 'pages/me/index')
   expect(me.querySelector('.entry-share')).toBeUndefined()
   await inputAndYield(me, '.apply-name', SELLER_NAME)
   await tapAndYield(me, '.apply')
   await waitFor(() => data(me).sellerState === 'pending', 'application pending')
   expect(textOf(me, '.seller-pending')).toContain(SELLER_NAME)
 
-  const sellers = await open(OWNER, 'owner/sellers/index')
+  const sellers = await openPageAs(OWNER, 'owner/sellers/index')
   const applicant = data(sellers).applicants.findIndex((a: { name: string }) => a.name === SELLER_NAME)
   expect(applicant).toBeGreaterThanOrEqual(0)
   await tapAndYield(sellers, '.approve', applicant)
@@ -138,10 +130,10 @@ test('1. a fresh seller applies on Me, the owner approves on owner/sellers, the 
   expect(textsOf(sellers, '.applicant-row .seller-name')).not.toContain(SELLER_NAME)
   expect(textsOf(sellers, '.active-row .seller-name')).toContain(SELLER_NAME)
 
-  const meAgain = await open(SELLER, 'pages/me/index')
+  const meAgain = await openPageAs(SELLER, 'pages/me/index')
   expect(textOf(meAgain, '.entry-share')).toBe('分享店铺 · 生成海报')
 
-  const share = await open(SELLER, 'seller/share/index', { productId: PRODUCT })
+  const share = await openPageAs(SELLER, 'seller/share/index', { productId: PRODUCT })
   expect(data(share).status).toBe('ready')
   expect(textOf(share, '.share-title')).toBe('云南普洱熟茶饼 357g')
   expect(textOf(share, '.share-price')).toBe('¥129.00')
@@ -185,7 +177,7 @@ test('2. a fresh shopper opens the card in the group: the launch records the ope
   app!.onLaunch(launch)
   app!.onShow(launch) // the cold start's onShow repeats the launch: still one open (the funnel says 1 below)
 
-  const product = await open(SHOPPER, pathname, query)
+  const product = await openPageAs(SHOPPER, pathname, query)
   expect(data(product).status).toBe('ready')
   expect(textOf(product, '.product-name')).toBe('云南普洱熟茶饼 357g')
   expect(textOf(product, '.product-price')).toBe('¥129.00')
@@ -199,7 +191,7 @@ test('2. a fresh shopper opens the card in the group: the launch records the ope
   const toCheckout = lastUrl(navigateTo)
   expect(toCheckout.route).toBe('/pages/checkout/index')
 
-  const checkout = await open(SHOPPER, toCheckout.route.slice(1), toCheckout.query)
+  const checkout = await openPageAs(SHOPPER, toCheckout.route.slice(1), toCheckout.query)
   expect(textsOf(checkout, '.line-name')).toEqual(['云南普洱熟茶饼 357g'])
   expect(textOf(checkout, '.total')).toBe('¥129.00')
   jest.spyOn(wx, 'chooseAddress').mockImplementation(((options: WechatMiniprogram.ChooseAddressOption) => {
@@ -234,7 +226,7 @@ test('2. a fresh shopper opens the card in the group: the launch records the ope
   expect(await orderAs(SHOPPER)).toMatchObject({ status: 'paid', totalFen: 12900 })
 
   // the shopper sets a nickname on Me, which names the seller who brought them
-  const me = await open(SHOPPER, 'pages/me/index')
+  const me = await openPageAs(SHOPPER, 'pages/me/index')
   expect(textOf(me, '.binding-text')).toBe(`你的专属推荐人：${SELLER_NAME}`)
   await inputAndYield(me, '.nickname-input', NICKNAME)
   await tapAndYield(me, '.save-nickname')
@@ -244,7 +236,7 @@ test('2. a fresh shopper opens the card in the group: the launch records the ope
 test('3. the seller sees the shopper in My customers and on the customer page, the open and the order in the funnel, the commission pending', async () => {
   expect(story.orderId).not.toBe('')
   // My customers: the new seller's only customer, scored by the payment with the store's model
-  const customers = await open(SELLER, 'seller/customers/index')
+  const customers = await openPageAs(SELLER, 'seller/customers/index')
   expect(textsOf(customers, '.customer-name')).toEqual([NICKNAME])
   expect(textsOf(customers, '.segment')).toEqual(['新客户'])
   expect(textOf(customers, '.customer-value')).toMatch(/^价值约 \d+ 元$/)
@@ -258,7 +250,7 @@ test('3. the seller sees the shopper in My customers and on the customer page, t
   await tapAndYield(customers, '.customer-card')
   const toCustomer = lastUrl(navigateTo)
   expect(toCustomer).toEqual({ route: '/seller/customer/index', query: { customerId: SHOPPER } })
-  const customer = await open(SELLER, toCustomer.route.slice(1), toCustomer.query)
+  const customer = await openPageAs(SELLER, toCustomer.route.slice(1), toCustomer.query)
   expect(textOf(customer, '.name')).toBe(`${NICKNAME}新客户`)
   expect(textOf(customer, '.bound')).toMatch(/^\d{4}年\d{1,2}月\d{1,2}日 通过群里分享的卡片成为你的客户$/)
   const sentences = textsOf(customer, '.sentence')
@@ -268,7 +260,7 @@ test('3. the seller sees the shopper in My customers and on the customer page, t
   expect(textsOf(customer, '.order-total')).toEqual(['¥129.00'])
   expect(textsOf(customer, '.order .muted')).toEqual(['1 件 · 已付款'])
 
-  const funnel = await open(SELLER, 'seller/funnel/index')
+  const funnel = await openPageAs(SELLER, 'seller/funnel/index')
   expect(textOf(funnel, '.step-shares .step-value')).toBe('1') // the one card shared (looking at the share page is no share)
   expect(textOf(funnel, '.step-opens .step-value')).toBe('1')
   expect(textOf(funnel, '.step-bound .step-value')).toBe('1')
@@ -280,7 +272,7 @@ test('3. the seller sees the shopper in My customers and on the customer page, t
   expect(textsOf(funnel, '.group-sales')).toEqual(['成交 1 单 · ¥129.00'])
   expect(textsOf(funnel, '.product-name')).toEqual(['云南普洱熟茶饼 357g'])
 
-  const commissions = await open(SELLER, 'seller/commissions/index')
+  const commissions = await openPageAs(SELLER, 'seller/commissions/index')
   expect(textOf(commissions, '.amount-pending .amount-value')).toBe('¥12.90')
   expect(textOf(commissions, '.amount-withdrawable .amount-value')).toBe('¥0.00')
   expect(textsOf(commissions, '.entry-order')).toEqual([`订单 ${story.orderId.slice(-8)}`])
@@ -290,7 +282,7 @@ test('3. the seller sees the shopper in My customers and on the customer page, t
 
 test('4. the owner ships it on owner/orders (the chosen address on the card); the shopper sees 待收货 and confirms receipt', async () => {
   expect(story.orderId).not.toBe('')
-  const orders = await open(OWNER, 'owner/orders/index')
+  const orders = await openPageAs(OWNER, 'owner/orders/index')
   await scrollUntil(orders, (c) => c.id === story.orderId)
   const index = data(orders).cards.findIndex((c: { id: string }) => c.id === story.orderId)
   expect(textsOf(orders, '.order-status')[index]).toBe('待发货')
@@ -305,7 +297,7 @@ test('4. the owner ships it on owner/orders (the chosen address on the card); th
   await waitFor(() => data(orders).ship === null, 'shipped')
   expect((await orderAs(SHOPPER)).status).toBe('shipped')
 
-  const list = await open(SHOPPER, 'pages/orders/index')
+  const list = await openPageAs(SHOPPER, 'pages/orders/index')
   const mine = data(list).cards.findIndex((c: { id: string }) => c.id === story.orderId)
   expect(textsOf(list, '.order-status')[mine]).toBe('待收货')
 
@@ -313,7 +305,7 @@ test('4. the owner ships it on owner/orders (the chosen address on the card); th
   await tapAndYield(list, '.order-card', mine)
   const toDetail = lastUrl(navigateTo)
   expect(toDetail).toEqual({ route: '/pages/orders/detail/index', query: { id: story.orderId } })
-  const detail = await open(SHOPPER, 'pages/orders/detail/index', toDetail.query)
+  const detail = await openPageAs(SHOPPER, 'pages/orders/detail/index', toDetail.query)
   expect(textOf(detail, '.status-text')).toBe('待收货')
   expect(textOf(detail, '.status-hint')).toBe('顺丰速运 SF5550001111')
   await tapAndYield(detail, '.action-confirm')
@@ -324,7 +316,7 @@ test('4. the owner ships it on owner/orders (the chosen address on the card); th
 
 test('5. a refund: asked on the order detail, approved on owner/refunds, notified by WeChat Pay; 已退款, and the seller\'s numbers reversed', async () => {
   expect(story.orderId).not.toBe('')
-  const detail = await open(SHOPPER, 'pages/orders/detail/index', { id: story.orderId })
+  const detail = await openPageAs(SHOPPER, 'pages/orders/detail/index', { id: story.orderId })
   await tapAndYield(detail, '.action-refund')
   await tapAndYield(detail, '.refund-reason-chip', 0)
   await tapAndYield(detail, '.refund-submit')
@@ -333,7 +325,7 @@ test('5. a refund: asked on the order detail, approved on owner/refunds, notifie
   expect(textOf(detail, '.refund-amount')).toBe('¥129.00')
   ;(detail.instance as unknown as { onUnload?(): void }).onUnload?.()
 
-  const refunds = await open(OWNER, 'owner/refunds/index')
+  const refunds = await openPageAs(OWNER, 'owner/refunds/index')
   await scrollUntil(refunds, (c) => c.orderId === story.orderId)
   const card = () => data(refunds).cards.find((c: { orderId: string }) => c.orderId === story.orderId)
   expect(card()).toMatchObject({ stateText: '待处理', amountText: '¥129.00', canDecide: true })
@@ -345,10 +337,10 @@ test('5. a refund: asked on the order detail, approved on owner/refunds, notifie
   expect(await orderAs(SHOPPER)).toMatchObject({ status: 'refunded', refundedFen: 12900 })
 
   // the shopper comes back to the order through My orders' 退款 tab
-  const list = await open(SHOPPER, 'pages/orders/index', { status: 'refund' })
+  const list = await openPageAs(SHOPPER, 'pages/orders/index', { status: 'refund' })
   expect(data(list).cards.map((c: { id: string }) => c.id)).toEqual([story.orderId])
   expect(textsOf(list, '.order-status')).toEqual(['已退款'])
-  const after = await open(SHOPPER, 'pages/orders/detail/index', { id: story.orderId })
+  const after = await openPageAs(SHOPPER, 'pages/orders/detail/index', { id: story.orderId })
   expect(textOf(after, '.status-text')).toBe('已退款')
   expect(textOf(after, '.status-hint')).toBe('已退款 ¥129.00，款项已原路退回')
   expect(textsOf(after, '.event-title').slice(0, 3)).toEqual(['退款成功 ¥129.00', '商家同意退款', '申请退款 ¥129.00'])
@@ -360,23 +352,23 @@ test('5. a refund: asked on the order detail, approved on owner/refunds, notifie
   const { customer: row } = await dataAs(cloud.url, SELLER, 'customers', 'detail', { customerId: SHOPPER })
   expect(row).toMatchObject({ paidOrders: 0, refundedOrders: 1, spendFen: 0, clvFen: null })
 
-  const customers = await open(SELLER, 'seller/customers/index')
+  const customers = await openPageAs(SELLER, 'seller/customers/index')
   expect(textsOf(customers, '.customer-name')).toEqual([NICKNAME])
   expect(textsOf(customers, '.customer-purchases')).toEqual(['下过 1 单，已全部退款'])
   expect(customers.querySelector('.customer-value')).toBeUndefined()
   expect(textsOf(customers, '.segment')).toEqual(['已退款'])
 
-  const customer = await open(SELLER, 'seller/customer/index', { customerId: SHOPPER })
+  const customer = await openPageAs(SELLER, 'seller/customer/index', { customerId: SHOPPER })
   expect(textsOf(customer, '.order .muted')).toEqual(['1 件 · 已退款'])
   expect(textOf(customer, '.purchases')).toBe('暂无有效订单（未付款、已取消和已退款的不算）')
   expect(textsOf(customer, '.sentence')).toEqual(['暂无有效订单（未付款、已取消和已退款的不算），暂时无法估算价值', '还没有带来新顾客'])
 
-  const funnel = await open(SELLER, 'seller/funnel/index')
+  const funnel = await openPageAs(SELLER, 'seller/funnel/index')
   expect(textOf(funnel, '.step-opens .step-value')).toBe('1')
   expect(textOf(funnel, '.step-orders .step-value')).toBe('0')
   expect(textOf(funnel, '.step-revenue .step-value')).toBe('¥0.00')
 
-  const commissions = await open(SELLER, 'seller/commissions/index')
+  const commissions = await openPageAs(SELLER, 'seller/commissions/index')
   expect(textOf(commissions, '.amount-pending .amount-value')).toBe('¥0.00')
   expect(textOf(commissions, '.amount-reversed .amount-value')).toBe('¥12.90')
   expect(textsOf(commissions, '.entry-status')).toEqual(['已退回'])

@@ -7,8 +7,8 @@ import './helpers/wx-harness'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { loadPage, tap, textOf, textsOf, type LoadedPage } from './helpers/page-shim'
-import { useLocalCloud } from './helpers/local-cloud-suite'
+import { tap, textOf, textsOf, type LoadedPage } from './helpers/page-shim'
+import { openPageAs, useLocalCloud } from './helpers/local-cloud-suite'
 import { dataAs, writeDocuments } from './helpers/cloud-http'
 import { waitFor } from './helpers/wait'
 import { setTransportTarget, uploadFile } from '../../miniprogram/services/transport'
@@ -31,12 +31,7 @@ afterAll(() => {
   rmSync(tmp, { recursive: true, force: true })
 })
 
-async function openMe(openid: string): Promise<LoadedPage> {
-  setTransportTarget({ openid })
-  const page = await loadPage('pages/me/index')
-  await waitFor(() => page.instance.data.status !== 'loading', 'me page')
-  return page
-}
+const openMe = (openid: string): Promise<LoadedPage> => openPageAs(openid, 'pages/me/index')
 
 const settle = (page: LoadedPage) => waitFor(() => !page.instance.data.saving, 'saving')
 
@@ -146,12 +141,7 @@ describe('share', () => {
     onSavePoster(): Promise<void>
   }
 
-  async function openShare(openid: string, query: Record<string, string> = {}): Promise<LoadedPage> {
-    setTransportTarget({ openid })
-    const page = await loadPage('seller/share/index', query)
-    await waitFor(() => page.instance.data.status !== 'loading', 'share page')
-    return page
-  }
+  const openShare = (openid: string, query: Record<string, string> = {}): Promise<LoadedPage> => openPageAs(openid, 'seller/share/index', query)
 
   /** Lin's shares made today (the funnel's count, by channel). */
   async function linSharesToday() {

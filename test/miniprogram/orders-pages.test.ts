@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import simulate from 'miniprogram-simulate'
 import { MINIPROGRAM_ROOT, loadPage, tap as tapNode, tapAndYield, textOf, textsOf, type LoadedPage } from './helpers/page-shim'
-import { useLocalCloud } from './helpers/local-cloud-suite'
+import { openPageAs, useLocalCloud } from './helpers/local-cloud-suite'
 import { buyAndPay, dataAs } from './helpers/cloud-http'
 import { waitFor } from './helpers/wait'
 import { setTransportTarget } from '../../miniprogram/services/transport'
@@ -69,12 +69,7 @@ async function available(skuId: string, productId: string): Promise<number> {
 
 // ---- driving the pages --------------------------------------------------------------------------
 
-async function openList(openid: string | null, query: Record<string, string> = {}): Promise<LoadedPage> {
-  setTransportTarget({ openid })
-  const page = await loadPage('pages/orders/index', query)
-  await waitFor(() => page.instance.data.status !== 'loading', 'orders list')
-  return page
-}
+const openList = (openid: string | null, query: Record<string, string> = {}): Promise<LoadedPage> => openPageAs(openid, 'pages/orders/index', query)
 
 async function openDetail(openid: string, orderId: string, query: Record<string, string> = {}): Promise<LoadedPage> {
   setTransportTarget({ openid })

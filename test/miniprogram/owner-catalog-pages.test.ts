@@ -10,12 +10,11 @@ import { readFileSync } from 'node:fs'
 import http from 'node:http'
 import path from 'node:path'
 import simulate from 'miniprogram-simulate'
-import { changeAndYield, inputAndYield, loadPage, tapAndYield, textOf, textsOf, type LoadedPage } from './helpers/page-shim'
+import { changeAndYield, inputAndYield, tapAndYield, textOf, textsOf, type LoadedPage } from './helpers/page-shim'
 import { REPO_ROOT } from './helpers/local-cloud-process'
-import { useLocalCloud } from './helpers/local-cloud-suite'
+import { openPageAs, useLocalCloud } from './helpers/local-cloud-suite'
 import { buyAndPay, callAs, dataAs } from './helpers/cloud-http'
 import { waitFor } from './helpers/wait'
-import { setTransportTarget } from '../../miniprogram/services/transport'
 import type { AdminProductView } from '../../typings/catalog'
 
 jest.setTimeout(120_000)
@@ -76,12 +75,7 @@ async function allAdminProducts(): Promise<AdminProductView[]> {
   return out
 }
 
-async function open(route: string, query: Record<string, string> = {}, openid = OWNER): Promise<LoadedPage> {
-  setTransportTarget({ openid })
-  const page = await loadPage(route, query)
-  await waitFor(() => page.instance.data.status !== 'loading', `${route} loaded`)
-  return page
-}
+const open = (route: string, query: Record<string, string> = {}, openid = OWNER): Promise<LoadedPage> => openPageAs(openid, route, query)
 
 /** The index, among the elements matching `selector`, of the one whose data-id is `id`. */
 function indexById(page: LoadedPage, selector: string, id: string): number {

@@ -6,11 +6,10 @@
  */
 import './helpers/wx-harness'
 import http from 'node:http'
-import { loadPage, tap, textOf, textsOf, type LoadedPage } from './helpers/page-shim'
-import { useLocalCloud } from './helpers/local-cloud-suite'
+import { tap, textOf, textsOf, type LoadedPage } from './helpers/page-shim'
+import { openPageAs, useLocalCloud } from './helpers/local-cloud-suite'
 import { dataAs } from './helpers/cloud-http'
 import { waitFor } from './helpers/wait'
-import { setTransportTarget } from '../../miniprogram/services/transport'
 
 jest.setTimeout(180_000)
 
@@ -24,12 +23,7 @@ afterEach(() => {
   jest.restoreAllMocks()
 })
 
-async function open(route: string, openid = OWNER): Promise<LoadedPage> {
-  setTransportTarget({ openid })
-  const page = await loadPage(route)
-  await waitFor(() => page.instance.data.status !== 'loading', route)
-  return page
-}
+const open = (route: string, openid = OWNER): Promise<LoadedPage> => openPageAs(openid, route)
 
 const data = (page: LoadedPage) => page.instance.data as Record<string, any>
 /** The owner's own calls, to arrange and check the world around the pages. */

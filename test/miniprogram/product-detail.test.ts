@@ -5,7 +5,7 @@
  */
 import './helpers/wx-harness'
 import { loadPage, tapAndYield, textOf, textsOf, type LoadedPage } from './helpers/page-shim'
-import { useLocalCloud } from './helpers/local-cloud-suite'
+import { openPageAs, useLocalCloud } from './helpers/local-cloud-suite'
 import { waitFor } from './helpers/wait'
 import { setTransportTarget } from '../../miniprogram/services/transport'
 import { CART_STORAGE_KEY } from '../../miniprogram/services/cart'
@@ -20,12 +20,7 @@ interface DetailPage {
   onShareTimeline(): { title: string; query: string }
 }
 
-async function openProduct(query: Record<string, string>, openid: string | null = 'o-detail-shopper'): Promise<LoadedPage> {
-  setTransportTarget({ openid })
-  const page = await loadPage('pages/product/detail/index', query)
-  await waitFor(() => page.instance.data.status !== 'loading', 'product page')
-  return page
-}
+const openProduct = (query: Record<string, string>, openid: string | null = 'o-detail-shopper'): Promise<LoadedPage> => openPageAs(openid, 'pages/product/detail/index', query)
 
 /** Taps the chip showing `value`. */
 function choose(page: LoadedPage, value: string): Promise<void> {

@@ -9,7 +9,7 @@
 import http from 'node:http'
 import './helpers/wx-harness'
 import { loadPage, tap, textOf, textsOf, type LoadedPage } from './helpers/page-shim'
-import { useLocalCloud } from './helpers/local-cloud-suite'
+import { openPageAs, useLocalCloud } from './helpers/local-cloud-suite'
 import { buyAndPay, dataAs, writeDocuments } from './helpers/cloud-http'
 import { eventually, waitFor } from './helpers/wait'
 import { setTransportTarget } from '../../miniprogram/services/transport'
@@ -67,19 +67,12 @@ afterEach(() => {
   jest.restoreAllMocks()
 })
 
-async function openAs(openid: string, route: string): Promise<LoadedPage> {
-  setTransportTarget({ localCloudUrl: cloud.url, openid })
-  const page = await loadPage(route)
-  await waitFor(() => page.instance.data.status !== 'loading', `${route} loaded`)
-  return page
-}
-
 const data = (page: LoadedPage) => page.instance.data as Record<string, any>
 
 describe('my shares funnel', () => {
   test('Lin sees the funnel of the seeded shares, every number the API’s, opens by scene as bars, products by name', async () => {
     const api: SharesFunnel = (await dataAs(cloud.url, LIN, 'referral', 'funnel', {})).funnel
-    const page = await openAs(LIN, 'seller/funnel/index')
+    const page = await openPageAs(LIN, 'seller/funnel/index')
 
     expect(data(page).status).toBe(api.total.shares + api.total.opens + api.total.paidOrders > 0 ? 'ready' : 'empty')
     if (data(page).status === 'empty') return // a seed whose last 30 days hold nothing: the 90-day test covers the numbers
@@ -101,9 +94,9 @@ describe('my shares funnel', () => {
       actions.push(String((options.data as { action?: string } | undefined)?.action))
       return realRequest(options)
     }) as typeof wx.request
-    let page: Awaited<ReturnType<typeof openAs>>
+    let page: Awaited<ReturnType<typeof openPageAs>>
     try {
-      page = await openAs(LIN, 'seller/funnel/index')
+      page = await openPageAs(LIN, 'seller/funnel/index')
       tap(page, '.period', 2)
       await waitFor(() => data(page).days === 90 && data(page).status !== 'loading', '90 days')
     } finally {
@@ -140,7 +133,7 @@ describe('my shares funnel', () => {
 
   test('a new seller with nothing shared yet sees how to share, with a way to the share page', async () => {
     await approvedSeller('o-money-fresh-seller', '新开小店')
-    const page = await openAs('o-money-fresh-seller', 'seller/funnel/index')
+    const page = await openPageAs('o-money-fresh-seller', 'seller/funnel/index')
     expect(data(page).status).toBe('empty')
     expect(textOf(page, '.state-empty .card-title')).toBe('这段时间还没有分享数据')
     expect(textOf(page, '.empty-text')).toMatch(/分享到微信聊天、群聊或朋友圈/)
@@ -148,7 +141,7 @@ describe('my shares funnel', () => {
   })
 
   test('a shopper gets the typed refusal, never a raw error', async () => {
-    const page = await openAs(SHOPPER, 'seller/funnel/index')
+    const page = await openPageAs(SHOPPER, 'seller/funnel/index')
     expect(data(page).status).toBe('error')
     expect(textOf(page, '.error-message')).toBe('你没有权限进行此操作')
   })
@@ -156,7 +149,7 @@ describe('my shares funnel', () => {
 
 describe('my commissions and the withdrawals desk', () => {
   test('a pending commission: the amount, its state and when it can be withdrawn; nothing to withdraw yet', async () => {
-    const page = await openAs(SELLER, 'seller/commissions/index')
+    const page = await openPageAs(SELLER, 'seller/commissions/index')
     expect(textOf(page, '.amount-pending .amount-value')).toBe('¥13.77')
     expect(textOf(page, '.amount-withdrawable .amount-value')).toBe('¥0.00')
     expect(textOf(page, '.rate-text')).toBe('佣金比例：订单商品金额的 10%（不含运费）')
@@ -171,7 +164,7 @@ describe('my commissions and the withdrawals desk', () => {
     await post(`${cloud.url}/_local/clock`, { advanceMs: 7 * DAY + 11 * 60_000 })
     await eventually(summaryOf, (s) => s.withdrawableFen === 1377, 'the commission matured', 30_000) // the maturing timer is working
 
-    const page = await openAs(SELLER, 'seller/commissions/index')
+    const page = await openPageAs(SELLER, 'seller/commissions/index')
     expect(textOf(page, '.amount-withdrawable .amount-value')).toBe('¥13.77')
     expect(textsOf(page, '.entry-status')).toEqual(['可提现'])
     expect(textsOf(page, '.entry-when')[0]).toMatch(/起可提现$/)
@@ -205,7 +198,7 @@ describe('my commissions and the withdrawals desk', () => {
   })
 
   test('a request that may not have arrived is retried under the same request id; the retry files it once', async () => {
-    const page = await openAs(SELLER, 'seller/commissions/index')
+    const page = await openPageAs(SELLER, 'seller/commissions/index')
     const sent: string[] = []
     const request = jest.spyOn(wx, 'request')
     const toast = jest.spyOn(wx, 'showToast')
@@ -230,7 +223,7 @@ describe('my commissions and the withdrawals desk', () => {
   })
 
   test('a balance spent elsewhere meanwhile: the server refuses with its typed code and the page shows the balance as it is', async () => {
-    const page = await openAs(SELLER, 'seller/commissions/index')
+    const page = await openPageAs(SELLER, 'seller/commissions/index')
     expect(textOf(page, '.amount-withdrawable .amount-value')).toBe('¥2.77')
     const toast = jest.spyOn(wx, 'showToast')
     await dataAs(cloud.url, SELLER, 'commissions', 'withdrawals.request', { requestId: 'money-elsewhere-01', amountFen: 200 })
@@ -245,7 +238,7 @@ describe('my commissions and the withdrawals desk', () => {
   })
 
   test('the owner marks the ¥10 request paid with a transfer reference, rejects another with a reason; cancelling a modal changes nothing', async () => {
-    const desk = await openAs(OWNER, 'owner/withdrawals/index')
+    const desk = await openPageAs(OWNER, 'owner/withdrawals/index')
     expect(textsOf(desk, '.seller-name')).toEqual([SELLER_NAME, SELLER_NAME, SELLER_NAME])
     expect(textsOf(desk, '.withdrawal-amount')).toEqual(['¥2.00', '¥1.00', '¥10.00'])
 
@@ -281,7 +274,7 @@ describe('my commissions and the withdrawals desk', () => {
   })
 
   test('a request decided meanwhile elsewhere: the typed refusal, then the desk shows it as it is', async () => {
-    const desk = await openAs(OWNER, 'owner/withdrawals/index')
+    const desk = await openPageAs(OWNER, 'owner/withdrawals/index')
     expect(textsOf(desk, '.withdrawal-amount')).toEqual(['¥1.00'])
     const [{ withdrawalId }] = (await dataAs(cloud.url, OWNER, 'commissions', 'withdrawals.list', { status: 'requested' })).withdrawals
     await dataAs(cloud.url, OWNER, 'commissions', 'withdrawals.reject', { withdrawalId })
@@ -295,7 +288,7 @@ describe('my commissions and the withdrawals desk', () => {
   })
 
   test('the seller sees the request paid with its reference, the rejected ones back in the balance', async () => {
-    const page = await openAs(SELLER, 'seller/commissions/index')
+    const page = await openPageAs(SELLER, 'seller/commissions/index')
     expect(textsOf(page, '.withdrawal-status')).toEqual(['已驳回', '已驳回', '已打款'])
     expect(textsOf(page, '.withdrawal-outcome')[0]).toBe('已驳回，金额已退回余额：金额有误')
     expect(textsOf(page, '.withdrawal-outcome')[2]).toMatch(/已打款 · 转账单号 T-PAGE-001$/)
@@ -310,7 +303,7 @@ describe('my commissions and the withdrawals desk', () => {
     await dataAs(cloud.url, OWNER, 'orders', 'admin.refund.approve', { orderId, restock: true })
     await eventually(summaryOf, (s) => s.reversedFen === 1377, 'the refund reversed the commission', 30_000)
 
-    const page = await openAs(SELLER, 'seller/commissions/index')
+    const page = await openPageAs(SELLER, 'seller/commissions/index')
     expect(await summaryOf()).toMatchObject({ balanceFen: -1000, withdrawableFen: 0, withdrawnFen: 1000 })
     expect(textOf(page, '.amount-reversed .amount-value')).toBe('¥13.77')
     expect(textOf(page, '.amount-withdrawable .amount-value')).toBe('¥0.00')
@@ -346,7 +339,7 @@ describe('my commissions and the withdrawals desk', () => {
         }
       }),
     )
-    const page = await openAs('o-money-busy-seller', 'seller/commissions/index')
+    const page = await openPageAs('o-money-busy-seller', 'seller/commissions/index')
     expect(textsOf(page, '.entry-order')).toHaveLength(20)
     expect(textOf(page, '.list-end')).toBeUndefined()
     await (page.instance as unknown as { onReachBottom(): Promise<void> }).onReachBottom()
@@ -361,14 +354,14 @@ describe('my commissions and the withdrawals desk', () => {
   })
 
   test('a shopper opening my commissions gets the not-a-seller state with a way to apply; a shopper or a seller on the desk gets the refusal', async () => {
-    const page = await openAs(SHOPPER, 'seller/commissions/index')
+    const page = await openPageAs(SHOPPER, 'seller/commissions/index')
     expect(data(page).status).toBe('forbidden')
     expect(textOf(page, '.state-forbidden .error-message')).toMatch(/申请成为推广员/)
     expect(page.querySelector('.to-me')).toBeDefined()
     expect(page.querySelector('.request-withdrawal')).toBeUndefined()
 
     for (const openid of [SHOPPER, SELLER]) {
-      const desk = await openAs(openid, 'owner/withdrawals/index')
+      const desk = await openPageAs(openid, 'owner/withdrawals/index')
       expect(data(desk).status).toBe('error')
       expect(textOf(desk, '.error-message')).toBe('你没有权限进行此操作')
       expect(desk.querySelector('.mark-paid')).toBeUndefined()

@@ -1,9 +1,11 @@
 /**
  * The set-up every page test file shares: one local cloud child process for the file, started
  * before its tests and stopped after them, and before each test the transport pointed at it
- * (with the file's identity and options) and wx storage cleared.
+ * (with the file's identity and options) and wx storage cleared; pages opened as someone.
  */
+import { loadPage, type LoadedPage } from './page-shim'
 import { startLocalCloudProcess, type LocalCloudProcess, type LocalCloudProcessOptions } from './local-cloud-process'
+import { waitFor } from './wait'
 import { setTransportTarget, type TransportTarget } from '../../../miniprogram/services/transport'
 
 export interface LocalCloudSuiteOptions extends LocalCloudProcessOptions {
@@ -47,4 +49,12 @@ export function useLocalCloud(options: LocalCloudSuiteOptions = {}): LocalCloudS
     },
   }
   return suite
+}
+
+/** Opens `route` as `openid` (null: no WeChat identity) and resolves once its first read has settled (status no longer 'loading'). */
+export async function openPageAs(openid: string | null, route: string, query: Record<string, string> = {}): Promise<LoadedPage> {
+  setTransportTarget({ openid })
+  const page = await loadPage(route, query)
+  await waitFor(() => page.instance.data.status !== 'loading', `${route} loaded`)
+  return page
 }
