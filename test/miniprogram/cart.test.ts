@@ -6,7 +6,7 @@
  */
 import './helpers/wx-harness'
 import { loadPage, tapAndYield, textOf, textsOf, type LoadedPage } from './helpers/page-shim'
-import { useLocalCloud } from './helpers/local-cloud-suite'
+import { recordCloudCalls, useLocalCloud } from './helpers/local-cloud-suite'
 import { writeDocuments } from './helpers/cloud-http'
 import { waitFor } from './helpers/wait'
 import { setTransportTarget } from '../../miniprogram/services/transport'
@@ -42,17 +42,11 @@ function lineIndex(page: LoadedPage, skuId: string): number {
 
 /** Records the function calls (`action` and `data`) the page makes while `run` runs. */
 async function recordingCalls<T>(run: () => Promise<T>): Promise<{ result: T; calls: Array<{ action: string; data: any }> }> {
-  const calls: Array<{ action: string; data: any }> = []
-  const realRequest = wx.request
-  wx.request = ((options: WechatMiniprogram.RequestOption) => {
-    const body = options.data as { action?: string; data?: unknown } | undefined
-    if (body?.action) calls.push({ action: body.action, data: body.data })
-    return realRequest(options)
-  }) as typeof wx.request
+  const recorder = recordCloudCalls()
   try {
-    return { result: await run(), calls }
+    return { result: await run(), calls: recorder.calls }
   } finally {
-    wx.request = realRequest
+    recorder.stop()
   }
 }
 

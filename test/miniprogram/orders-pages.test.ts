@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import simulate from 'miniprogram-simulate'
 import { MINIPROGRAM_ROOT, loadPage, tap as tapNode, tapAndYield, textOf, textsOf, type LoadedPage } from './helpers/page-shim'
-import { openPageAs, useLocalCloud } from './helpers/local-cloud-suite'
+import { openPageAs, recordCloudCalls, useLocalCloud } from './helpers/local-cloud-suite'
 import { buyAndPay, dataAs } from './helpers/cloud-http'
 import { waitFor } from './helpers/wait'
 import { setTransportTarget } from '../../miniprogram/services/transport'
@@ -449,22 +449,16 @@ describe('order detail', () => {
     expect(textOf(page, '.refunded-total')).toBe('¥137.70')
     expect(page.querySelector('.action-bar')).toBeUndefined()
     // refunded in full: the 退款 tab (one list call for both its statuses) shows it by its status, no partial note
-    const actions: unknown[] = []
-    const realRequest = wx.request
-    wx.request = ((options: WechatMiniprogram.RequestOption) => {
-      const body = options.data as { action?: string; data?: unknown } | undefined
-      if (body?.action === 'list') actions.push(body.data)
-      return realRequest(options)
-    }) as typeof wx.request
+    const recorder = recordCloudCalls()
     try {
       const refundTab = await openList(buyer, { status: 'refund' })
       expect(data(refundTab).cards.map((c: { id: string }) => c.id)).toEqual([orderId])
       expect(textsOf(refundTab, '.order-status')).toEqual(['已退款'])
       expect(refundTab.querySelector('.order-refunded')).toBeUndefined()
     } finally {
-      wx.request = realRequest
+      recorder.stop()
     }
-    expect(actions).toEqual([{ statuses: ['refund_requested', 'refunded'], pageSize: 10 }])
+    expect(recorder.calls.filter((c) => c.action === 'list').map((c) => c.data)).toEqual([{ statuses: ['refund_requested', 'refunded'], pageSize: 10 }])
   })
 
   test('coming back from the pay page (or from a detail to the list) reads the order again', async () => {

@@ -12,7 +12,7 @@ import path from 'node:path'
 import simulate from 'miniprogram-simulate'
 import { changeAndYield, inputAndYield, tapAndYield, textOf, textsOf, type LoadedPage } from './helpers/page-shim'
 import { REPO_ROOT } from './helpers/local-cloud-process'
-import { openPageAs, useLocalCloud } from './helpers/local-cloud-suite'
+import { openPageAs, recordCloudCalls, useLocalCloud } from './helpers/local-cloud-suite'
 import { buyAndPay, callAs, dataAs } from './helpers/cloud-http'
 import { waitFor } from './helpers/wait'
 import type { AdminProductView } from '../../typings/catalog'
@@ -180,13 +180,7 @@ describe('the product editor', () => {
     await tapAndYield(page, '.reason-chip', 0)
 
     // what the page sends, recorded beneath loseNextAnswer's spy (which restores to this recorder)
-    const sent: unknown[] = []
-    const realRequest = wx.request
-    wx.request = ((options: WechatMiniprogram.RequestOption) => {
-      const body = options.data as { action?: string; data?: unknown } | undefined
-      if (body?.action === 'admin.adjustStock') sent.push(body.data)
-      return realRequest(options)
-    }) as typeof wx.request
+    const recorder = recordCloudCalls()
     const lost = loseNextAnswer('admin.adjustStock')
     await tapAndYield(page, '.confirm-adjust')
     await waitFor(() => lost.lost() && !data(page).adjusting, 'first confirm settled')
@@ -198,7 +192,8 @@ describe('the product editor', () => {
     expect((await allAdminProducts()).find((p) => p._id === productId)!.skus[0].stock).toBe(27)
     expect(textsOf(page, '.sku-stock-info')[0]).toBe('库存 27 · 待付款占用 0 · 已售 0')
     // both attempts sent the reason the sheet asked for, under one request id
-    wx.request = realRequest
+    recorder.stop()
+    const sent = recorder.calls.filter((c) => c.action === 'admin.adjustStock').map((c) => c.data)
     expect(sent).toHaveLength(2)
     expect(sent[0]).toMatchObject({ delta: 7, reason: '到货入库' })
     expect(sent[1]).toEqual(sent[0])
@@ -248,22 +243,17 @@ describe('the product editor', () => {
 
 describe('the product editor’s read', () => {
   test('opens an off-sale product with one admin.product call (never paging the list); a missing one shows 商品不存在', async () => {
-    const actions: string[] = []
-    const realRequest = wx.request
-    wx.request = ((options: WechatMiniprogram.RequestOption) => {
-      actions.push(String((options.data as { action?: string } | undefined)?.action))
-      return realRequest(options)
-    }) as typeof wx.request
+    const recorder = recordCloudCalls()
     try {
       const page = await open('owner/product/index', { id: 'p-retired' })
       expect(data(page).status).toBe('ready')
       expect(data(page).form.name).toBe('去年的白茶（已下架）')
-      expect(actions.filter((a) => a.startsWith('admin.'))).toEqual(['admin.product'])
+      expect(recorder.calls.map((c) => c.action).filter((a) => a.startsWith('admin.'))).toEqual(['admin.product'])
       const missing = await open('owner/product/index', { id: 'p-never' })
       expect(data(missing).status).toBe('notFound')
       expect(textOf(missing, '.error-message')).toBe('商品不存在')
     } finally {
-      wx.request = realRequest
+      recorder.stop()
     }
   })
 })

@@ -9,7 +9,7 @@
 import http from 'node:http'
 import './helpers/wx-harness'
 import { loadPage, tap, textOf, textsOf, type LoadedPage } from './helpers/page-shim'
-import { openPageAs, useLocalCloud } from './helpers/local-cloud-suite'
+import { openPageAs, recordCloudCalls, useLocalCloud } from './helpers/local-cloud-suite'
 import { buyAndPay, dataAs, writeDocuments } from './helpers/cloud-http'
 import { eventually, waitFor } from './helpers/wait'
 import { setTransportTarget } from '../../miniprogram/services/transport'
@@ -88,21 +88,16 @@ describe('my shares funnel', () => {
   })
 
   test('over 90 days the numbers match the API’s for the same days, including revenue in yuan and per-product names, with no catalogue call', async () => {
-    const actions: string[] = []
-    const realRequest = wx.request
-    wx.request = ((options: WechatMiniprogram.RequestOption) => {
-      actions.push(String((options.data as { action?: string } | undefined)?.action))
-      return realRequest(options)
-    }) as typeof wx.request
+    const recorder = recordCloudCalls()
     let page: Awaited<ReturnType<typeof openPageAs>>
     try {
       page = await openPageAs(LIN, 'seller/funnel/index')
       tap(page, '.period', 2)
       await waitFor(() => data(page).days === 90 && data(page).status !== 'loading', '90 days')
     } finally {
-      wx.request = realRequest
+      recorder.stop()
     }
-    expect(actions).toEqual(['funnel', 'funnel']) // the names come with the funnel: no catalog.product per product
+    expect(recorder.calls.map((c) => c.action)).toEqual(['funnel', 'funnel']) // the names come with the funnel: no catalog.product per product
     const { to } = (await dataAs(cloud.url, LIN, 'referral', 'funnel', {})).funnel // the store's today
     const api: SharesFunnel = (await dataAs(cloud.url, LIN, 'referral', 'funnel', { from: periodStart(to, 90), to })).funnel
 

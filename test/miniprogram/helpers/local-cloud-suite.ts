@@ -58,3 +58,21 @@ export async function openPageAs(openid: string | null, route: string, query: Re
   await waitFor(() => page.instance.data.status !== 'loading', `${route} loaded`)
   return page
 }
+
+/** A call the mini program made to a cloud function's action, as wx.request carried it. */
+export interface CloudCall {
+  action: string
+  data: any
+}
+
+/** Records the function calls the mini program makes through wx.request (which still carries them) until `stop()` puts the previous wx.request back. */
+export function recordCloudCalls(): { calls: CloudCall[]; stop(): void } {
+  const calls: CloudCall[] = []
+  const previous = wx.request
+  wx.request = ((options: WechatMiniprogram.RequestOption) => {
+    const body = options.data as { action?: string; data?: unknown } | undefined
+    if (body?.action) calls.push({ action: body.action, data: body.data })
+    return previous(options)
+  }) as typeof wx.request
+  return { calls, stop: () => void (wx.request = previous) }
+}
