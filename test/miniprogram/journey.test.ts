@@ -15,7 +15,7 @@ import './helpers/wx-harness'
 import http from 'node:http'
 import simulate from 'miniprogram-simulate'
 import { dialogs } from './helpers/wx-harness'
-import { inputAndYield, loadPage, tap as tapNode, tapAndYield, textOf, textsOf, type LoadedPage } from './helpers/page-shim'
+import { indexById, inputAndYield, loadPage, scrollUntil, tap as tapNode, tapAndYield, textOf, textsOf, type LoadedPage } from './helpers/page-shim'
 import { openPageAs, useLocalCloud } from './helpers/local-cloud-suite'
 import { dataAs, issueGroupCloudId } from './helpers/cloud-http'
 import { eventually, waitFor } from './helpers/wait'
@@ -64,20 +64,6 @@ function post(pathname: string, body: unknown): Promise<any> {
 }
 
 const data = (page: LoadedPage) => page.instance.data as Record<string, any>
-
-/** The index, among the elements matching `selector`, of the one whose data-id is `id`. */
-function indexById(page: LoadedPage, selector: string, id: string): number {
-  const index = page.querySelectorAll(selector).findIndex((n) => (n.dom as HTMLElement | undefined)?.getAttribute('data-id') === id)
-  if (index < 0) throw new Error(`no ${selector} for ${id}`)
-  return index
-}
-
-/** Scrolls a list page down until a card satisfies `has` or the list ends. */
-async function scrollUntil(page: LoadedPage, has: (card: any) => boolean): Promise<void> {
-  while (!data(page).cards.some(has) && !data(page).finished) {
-    await (page.instance as unknown as { onReachBottom(): Promise<void> }).onReachBottom()
-  }
-}
 
 /** Where the page navigated last (route and query), through `method`. */
 function lastUrl(spy: jest.SpyInstance): { route: string; query: Record<string, string> } {

@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs'
 import http from 'node:http'
 import path from 'node:path'
 import simulate from 'miniprogram-simulate'
-import { changeAndYield, inputAndYield, tapAndYield, textOf, textsOf, type LoadedPage } from './helpers/page-shim'
+import { changeAndYield, indexById, inputAndYield, scrollUntil, tapAndYield, textOf, textsOf, type LoadedPage } from './helpers/page-shim'
 import { REPO_ROOT } from './helpers/local-cloud-process'
 import { openPageAs, recordCloudCalls, useLocalCloud } from './helpers/local-cloud-suite'
 import { buyAndPay, callAs, dataAs } from './helpers/cloud-http'
@@ -77,20 +77,7 @@ async function allAdminProducts(): Promise<AdminProductView[]> {
 
 const open = (route: string, query: Record<string, string> = {}, openid = OWNER): Promise<LoadedPage> => openPageAs(openid, route, query)
 
-/** The index, among the elements matching `selector`, of the one whose data-id is `id`. */
-function indexById(page: LoadedPage, selector: string, id: string): number {
-  const index = page.querySelectorAll(selector).findIndex((n) => (n.dom as HTMLElement | undefined)?.getAttribute('data-id') === id)
-  if (index < 0) throw new Error(`no ${selector} for ${id}`)
-  return index
-}
 const data = (page: LoadedPage) => page.instance.data as Record<string, any>
-
-/** Scrolls the list to the bottom until a card satisfies `has` or the list ends (infinite scroll). */
-async function scrollUntil(page: LoadedPage, has: (card: any) => boolean): Promise<void> {
-  while (!data(page).cards.some(has) && !data(page).finished) {
-    await (page.instance as unknown as { onReachBottom(): Promise<void> }).onReachBottom()
-  }
-}
 
 describe('the product editor', () => {
   let productId = ''

@@ -89,6 +89,13 @@ export function nodeAt(page: LoadedPage, selector: string, index = 0) {
   return node
 }
 
+/** The index, among the elements matching `selector`, of the one whose data-id is `id`; throws when there is none. */
+export function indexById(page: LoadedPage, selector: string, id: string): number {
+  const index = page.querySelectorAll(selector).findIndex((n) => (n.dom as HTMLElement | undefined)?.getAttribute('data-id') === id)
+  if (index < 0) throw new Error(`no ${selector} for ${id}`)
+  return index
+}
+
 /** Taps the `index`th element matching `selector`; throws when there is none. */
 export function tap(page: LoadedPage, selector: string, index = 0): void {
   nodeAt(page, selector, index).dispatchEvent('tap')
@@ -115,4 +122,12 @@ export function inputAndYield(page: LoadedPage, selector: string, value: string,
 /** Changes a picker, switch or checkbox group to `value` and lets the change handler start. */
 export function changeAndYield(page: LoadedPage, selector: string, value: unknown, index = 0): Promise<void> {
   return dispatchAndYield(page, selector, index, 'change', { value })
+}
+
+/** Scrolls a list page down (onReachBottom) until one of its cards satisfies `has` or the list is finished. */
+export async function scrollUntil(page: LoadedPage, has: (card: any) => boolean): Promise<void> {
+  const data = () => page.instance.data as { cards: unknown[]; finished: boolean }
+  while (!data().cards.some(has) && !data().finished) {
+    await (page.instance as unknown as { onReachBottom(): Promise<void> }).onReachBottom()
+  }
 }
