@@ -11,6 +11,7 @@ import { installNetworkGuard, onRefusedConnection } from '../network-guard'
 import { installLocalDate, setClockOffset } from './local-date'
 import type { FromWorker, ToWorker, WorkerData, WorkerFailure } from './protocol'
 import { installTransactionGuards } from './sdk-guards'
+import { receiveSdkReply, routeSdkThroughPort } from './sdk-transport'
 
 type Handler = (event: unknown, context: unknown) => unknown
 
@@ -47,13 +48,16 @@ process.kill = ((pid: number, signal?: string | number) => {
 /** Patches the @cloudbase/database copy the function itself would load, wherever it resolves from. */
 function guardFunctionSdk(functionDir: string): void {
   let databaseEntry: string
+  let sdkEntry: string
   try {
-    const sdkEntry = require.resolve('@cloudbase/node-sdk', { paths: [functionDir] })
+    sdkEntry = require.resolve('@cloudbase/node-sdk', { paths: [functionDir] })
     databaseEntry = require.resolve('@cloudbase/database', { paths: [path.dirname(sdkEntry), functionDir] })
   } catch {
     return // the function does not use the SDK
   }
   installTransactionGuards(require(databaseEntry))
+  const cloudUrl = process.env.LOCAL_CLOUD_URL
+  if (cloudUrl) routeSdkThroughPort(sdkEntry, cloudUrl, (sdkId, body, caller) => send({ type: 'sdk', sdkId, body, caller }))
 }
 
 let handler: Handler | undefined
@@ -85,6 +89,7 @@ async function invoke(message: Extract<ToWorker, { type: 'invoke' }>): Promise<v
 }
 
 port.on('message', (message: ToWorker) => {
-  if (message.type === 'clock') setClockOffset(message.clockOffsetMs)
+  if (message.type === 'sdkReply') receiveSdkReply(message.sdkId, message.status, message.json)
+  else if (message.type === 'clock') setClockOffset(message.clockOffsetMs)
   else if (message.type === 'invoke') void invoke(message)
 })
