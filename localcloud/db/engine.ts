@@ -1,5 +1,11 @@
 import { randomBytes } from 'node:crypto'
-import { Aggregator, update as mingoUpdate } from 'mingo'
+import path from 'node:path'
+import { Aggregator, update as mingoUpdateFresh } from 'mingo'
+import * as booleanOperators from 'mingo/operators/expression/boolean'
+import * as comparisonOperators from 'mingo/operators/expression/comparison'
+import * as pipelineOperators from 'mingo/operators/pipeline'
+import * as queryOperators from 'mingo/operators/query'
+import * as updateOperators from 'mingo/operators/update'
 import { CloudError } from '../errors'
 import type { Doc } from './ejson'
 import type { SortSpec } from './planner'
@@ -33,6 +39,64 @@ interface Transaction {
 }
 
 const docKey = (collection: string, id: string) => `${collection}\u0000${id}`
+
+type UpdateOperator = (expr: unknown, arrayFilters: unknown[], options: unknown) => (doc: Doc) => string[]
+
+interface MingoUpdateInternals {
+  operators: Record<string, UpdateOperator | undefined>
+  /** Options with the operator context mingo's updater builds, made once. */
+  base: { constructor: { init(options: unknown): { update(locals: Record<string, unknown>): unknown } } }
+  buildParams: (exprList: unknown[], arrayFilters: unknown[], options: unknown) => unknown
+}
+
+/**
+ * mingo's `update()` builds its operator context (copies of the expression, query and pipeline
+ * operator tables) on every call: 5-9% of the local cloud's time under the purchase benchmark.
+ * `mingoUpdate` below runs the same steps as mingo 7's updater for an operator document on one
+ * document with no condition, with that context built once. Its parts are not in mingo's export
+ * map, so they are reached by path; if they are not where mingo 7 keeps them, plain `update()` is used.
+ */
+const MINGO_UPDATE: MingoUpdateInternals | undefined = (() => {
+  try {
+    const dir = path.dirname(require.resolve('mingo/operators/update'))
+    const internal = require(path.join(dir, '_internal.js')) as { buildParams?: unknown }
+    const core = require(path.join(dir, '..', '..', 'core', '_internal.js')) as { ComputeOptions?: { init(o: unknown): unknown }; Context?: { init(ops: unknown): unknown } }
+    if (typeof internal.buildParams !== 'function' || typeof core.ComputeOptions?.init !== 'function' || typeof core.Context?.init !== 'function') return undefined
+    const context = core.Context.init({
+      expression: { ...booleanOperators, ...comparisonOperators },
+      query: { ...queryOperators },
+      pipeline: { $addFields: pipelineOperators.$addFields, $set: pipelineOperators.$set, $project: pipelineOperators.$project, $unset: pipelineOperators.$unset, $replaceRoot: pipelineOperators.$replaceRoot, $replaceWith: pipelineOperators.$replaceWith },
+    })
+    const base = (core.ComputeOptions.init({ context, collation: {} }) as { update(l: unknown): unknown }).update({
+      condition: {},
+      updateConfig: { cloneMode: 'copy', arrayFilters: undefined },
+      variables: undefined,
+      updateParams: {},
+    }) as MingoUpdateInternals['base']
+    return { operators: updateOperators as unknown as MingoUpdateInternals['operators'], base, buildParams: internal.buildParams as MingoUpdateInternals['buildParams'] }
+  } catch {
+    return undefined
+  }
+})()
+
+/** Whether updates run with the operator context built once (false: mingo 8+ moved its internals; plain `update()` runs). */
+export const UPDATE_CONTEXT_CACHED = MINGO_UPDATE !== undefined
+
+/** mingo's `update(doc, modifier)` (modifies `doc`, returns the changed paths, sorted), with its context built once. */
+export function mingoUpdate(doc: Doc, modifier: Doc): string[] {
+  const m = MINGO_UPDATE
+  if (!m) return mingoUpdateFresh(doc, modifier)
+  const ops = Object.keys(modifier)
+  const unknownOp = ops.find((op) => !m.operators[op])
+  if (unknownOp !== undefined) throw new Error(`Unknown update operator: '${unknownOp}'.`)
+  const renameTargets = Object.values((modifier.$rename ?? {}) as Doc).map((target) => ({ [target as string]: true }))
+  const options = m.base.constructor.init(m.base)
+  options.update({ updateParams: m.buildParams([...Object.values(modifier), ...renameTargets], [], options) })
+  const mutators = ops.map((op) => m.operators[op]!(modifier[op], [], options))
+  const modified: string[] = []
+  for (const mutate of mutators) modified.push(...mutate(doc))
+  return modified.sort()
+}
 
 const NUMERIC_OPERATORS = new Set(['$inc', '$mul'])
 const ARRAY_OPERATORS = new Set(['$push', '$addToSet', '$pop', '$pull', '$pullAll'])
