@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import { createRequire } from 'node:module'
 import path from 'node:path'
 import { Aggregator, update as mingoUpdateFresh } from 'mingo'
 import * as booleanOperators from 'mingo/operators/expression/boolean'
@@ -58,9 +59,10 @@ interface MingoUpdateInternals {
  */
 const MINGO_UPDATE: MingoUpdateInternals | undefined = (() => {
   try {
-    const dir = path.dirname(require.resolve('mingo/operators/update'))
-    const internal = require(path.join(dir, '_internal.js')) as { buildParams?: unknown }
-    const core = require(path.join(dir, '..', '..', 'core', '_internal.js')) as { ComputeOptions?: { init(o: unknown): unknown }; Context?: { init(ops: unknown): unknown } }
+    const load = createRequire(__filename)
+    const dir = path.dirname(load.resolve('mingo/operators/update'))
+    const internal = load(path.join(dir, '_internal.js')) as { buildParams?: unknown }
+    const core = load(path.join(dir, '..', '..', 'core', '_internal.js')) as { ComputeOptions?: { init(o: unknown): unknown }; Context?: { init(ops: unknown): unknown } }
     if (typeof internal.buildParams !== 'function' || typeof core.ComputeOptions?.init !== 'function' || typeof core.Context?.init !== 'function') return undefined
     const context = core.Context.init({
       expression: { ...booleanOperators, ...comparisonOperators },
