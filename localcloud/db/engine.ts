@@ -193,6 +193,13 @@ function assertId(id: unknown): string {
  */
 export class DatabaseEngine {
   private readonly transactions = new Map<string, Transaction>()
+  /**
+   * The open ones, and the ended ones in the order they ended: every transactional call sweeps
+   * for expired transactions, which must cost the few open ones, not the thousands that ended
+   * in the last two minutes.
+   */
+  private readonly active = new Set<Transaction>()
+  private readonly ended = new Map<string, Transaction>()
   private readonly locks = new Map<string, string>()
 
   constructor(
@@ -342,7 +349,9 @@ export class DatabaseEngine {
   startTransaction(): string {
     this.expireTransactions()
     const id = `tx-${randomBytes(12).toString('hex')}`
-    this.transactions.set(id, { id, lastUsed: Date.now(), writes: new Map(), reads: new Map(), state: 'active' })
+    const tx: Transaction = { id, lastUsed: Date.now(), writes: new Map(), reads: new Map(), state: 'active' }
+    this.transactions.set(id, tx)
+    this.active.add(tx)
     return id
   }
 
@@ -376,16 +385,19 @@ export class DatabaseEngine {
   /** Transactions still open (for tests and the round-trip view). */
   openTransactions(): number {
     this.expireTransactions()
-    return [...this.transactions.values()].filter((t) => t.state === 'active').length
+    return this.active.size
   }
 
   /** Aborts every transaction idle longer than the timeout, releasing its locks. */
   expireTransactions(): void {
     const cutoff = Date.now() - this.transactionTimeoutMs
-    for (const tx of this.transactions.values()) {
-      if (tx.state === 'active' && tx.lastUsed < cutoff) this.end(tx, 'aborted', `expired after ${this.transactionTimeoutMs} ms without activity`)
-      // ended transactions are remembered briefly so a late call gets a clear answer
-      if (tx.state !== 'active' && tx.lastUsed < cutoff - this.transactionTimeoutMs) this.transactions.delete(tx.id)
+    for (const tx of this.active) if (tx.lastUsed < cutoff) this.end(tx, 'aborted', `expired after ${this.transactionTimeoutMs} ms without activity`)
+    // ended transactions are remembered briefly so a late call gets a clear answer; `ended` is in
+    // the order they ended, so the sweep stops at the first one still remembered
+    for (const tx of this.ended.values()) {
+      if (tx.lastUsed >= cutoff - this.transactionTimeoutMs) break
+      this.ended.delete(tx.id)
+      this.transactions.delete(tx.id)
     }
   }
 
@@ -402,6 +414,9 @@ export class DatabaseEngine {
     tx.state = state
     tx.endReason = reason
     tx.lastUsed = Date.now()
+    this.active.delete(tx)
+    this.ended.delete(tx.id)
+    this.ended.set(tx.id, tx)
     // Every lock this transaction holds, including one taken just before a refused write (a
     // stale read or a failing update), which never reached tx.writes: left behind, it would
     // refuse every later transaction writing that document.
