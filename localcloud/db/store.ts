@@ -281,6 +281,8 @@ export class DocumentStore {
         const next = documentKeys(stored, index.fields)
         if (next.multikey) this.markMultikey(collection, index)
         const before = previous ? documentKeys(previous.doc, index.fields).keys : []
+        // the common case, one key before and after and the same: nothing to write, nothing to compare as hex
+        if (before.length === 1 && next.keys.length === 1 && before[0].equals(next.keys[0])) continue
         const beforeHex = new Set(before.map((k) => k.toString('hex')))
         const nextHex = new Set(next.keys.map((k) => k.toString('hex')))
         for (const k of before) if (!nextHex.has(k.toString('hex'))) stmts.remove.run(k, id)
