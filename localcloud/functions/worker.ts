@@ -2,7 +2,8 @@
  * One cloud function's instance: a worker thread that loads the function's built index.js and
  * runs `main(event, context)` for each invocation the main thread sends, concurrently. Before
  * loading the function it installs what makes the local run faithful and safe: the network
- * guard, the movable clock and the transaction guards on the function's own SDK copy.
+ * guard, the movable clock, the transaction guards on the function's own SDK copy and the route
+ * of that SDK's calls to the local cloud over this thread's port.
  */
 import path from 'node:path'
 import { parentPort, workerData } from 'node:worker_threads'
@@ -45,7 +46,11 @@ process.kill = ((pid: number, signal?: string | number) => {
   return realKill(pid, signal)
 }) as typeof process.kill
 
-/** Patches the @cloudbase/database copy the function itself would load, wherever it resolves from. */
+/**
+ * Patches the SDK copy the function itself would load, wherever it resolves from: transaction
+ * guards on its @cloudbase/database, and its calls to the local cloud's /admin over this worker's
+ * port (sdk-transport.ts).
+ */
 function guardFunctionSdk(functionDir: string): void {
   let databaseEntry: string
   let sdkEntry: string
