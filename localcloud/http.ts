@@ -74,10 +74,14 @@ export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<
 
 /** Parses a JSON object body; anything else is a typed 400. */
 export async function readJsonObject(req: IncomingMessage): Promise<Record<string, unknown>> {
-  const raw = await readBody(req)
+  return parseJsonObject((await readBody(req)).toString('utf8'))
+}
+
+/** A request body's text as a JSON object (empty = `{}`); anything else is a typed 400. */
+export function parseJsonObject(text: string): Record<string, unknown> {
   let parsed: unknown
   try {
-    parsed = raw.length === 0 ? {} : JSON.parse(raw.toString('utf8'))
+    parsed = text.length === 0 ? {} : JSON.parse(text)
   } catch (e) {
     throw new CloudError('INVALID_REQUEST_BODY', `request body is not valid JSON: ${(e as Error).message}`, 400)
   }

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto'
 import { Clock } from './clock'
 import { RoundTripCounters } from './counters'
 import { CloudError } from './errors'
-import { Router, readJsonObject, sendJson } from './http'
+import { Router, parseJsonObject, readJsonObject, sendJson } from './http'
 
 export interface LocalCloudOptions {
   /** Port on 127.0.0.1; 0 picks a free one. */
@@ -167,5 +167,21 @@ export class LocalCloud {
     const body = await readJsonObject(req)
     const caller = req.headers['x-local-function']
     sendJson(res, 200, await this.dispatch(body, typeof caller === 'string' ? caller : undefined))
+  }
+
+  /**
+   * One SDK call that a function worker hands over its message port instead of HTTP (see
+   * functions/sdk-transport.ts): the body text the SDK would have POSTed to `/admin`, answered
+   * with the status and JSON text the HTTP endpoint would have sent.
+   */
+  async serveAdminText(text: string, caller?: string): Promise<{ status: number; json: string }> {
+    let body: Record<string, unknown>
+    try {
+      body = parseJsonObject(text)
+    } catch (err) {
+      if (!(err instanceof CloudError)) throw err
+      return { status: err.status, json: JSON.stringify({ code: err.code, message: err.message, requestId: this.nextRequestId() }) }
+    }
+    return { status: 200, json: JSON.stringify(await this.dispatch(body, caller)) }
   }
 }

@@ -106,6 +106,8 @@ function quote(identifier: string): string {
 export class DocumentStore {
   readonly sqlite: BetterSqlite3.Database
   private readonly collections = new Map<string, CollectionInfo>()
+  /** One transaction wrapper for every write, built once (better-sqlite3 builds one per `transaction()` call). */
+  private readonly inTransaction: (fn: () => unknown) => unknown
 
   constructor(file: string) {
     fs.mkdirSync(path.dirname(file), { recursive: true })
@@ -117,6 +119,7 @@ export class DocumentStore {
       CREATE TABLE IF NOT EXISTS _collections (name TEXT PRIMARY KEY, created_at INTEGER NOT NULL);
       CREATE TABLE IF NOT EXISTS _indexes (collection TEXT NOT NULL, name TEXT NOT NULL, spec TEXT NOT NULL, multikey INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (collection, name));
     `)
+    this.inTransaction = this.sqlite.transaction((fn: () => unknown) => fn())
     for (const row of this.sqlite.prepare('SELECT name FROM _collections ORDER BY name').all() as Array<{ name: string }>) this.load(row.name)
   }
 
@@ -124,9 +127,13 @@ export class DocumentStore {
     if (this.sqlite.open) this.sqlite.close()
   }
 
-  /** Runs `fn` in one SQLite transaction (nested calls become savepoints). */
+  /**
+   * Runs `fn` in one SQLite transaction; a nested call joins the enclosing one (no caller catches
+   * a failure inside a transaction and carries on: every error rolls the whole transaction back).
+   */
   atomically<T>(fn: () => T): T {
-    return this.sqlite.transaction(fn)()
+    if (this.sqlite.inTransaction) return fn()
+    return this.inTransaction(fn) as T
   }
 
   listCollections(): string[] {
@@ -274,6 +281,8 @@ export class DocumentStore {
         const next = documentKeys(stored, index.fields)
         if (next.multikey) this.markMultikey(collection, index)
         const before = previous ? documentKeys(previous.doc, index.fields).keys : []
+        // the common case, one key before and after and the same: nothing to write, nothing to compare as hex
+        if (before.length === 1 && next.keys.length === 1 && before[0].equals(next.keys[0])) continue
         const beforeHex = new Set(before.map((k) => k.toString('hex')))
         const nextHex = new Set(next.keys.map((k) => k.toString('hex')))
         for (const k of before) if (!nextHex.has(k.toString('hex'))) stmts.remove.run(k, id)

@@ -56,6 +56,8 @@ export interface InstanceOptions {
   env: () => Record<string, string>
   clockOffsetMs: () => number
   onRefused: (attempt: RefusedConnection) => void
+  /** Serves an SDK call the function routed over its port (LocalCloud.serveAdminText). */
+  serveSdk: (body: string, caller: string | undefined) => Promise<{ status: number; json: string }>
 }
 
 /**
@@ -168,12 +170,32 @@ export class FunctionInstance {
       this.options.onRefused(message.attempt)
       return
     }
+    if (message.type === 'sdk') {
+      this.serveSdk(generation, message.sdkId, message.body, message.caller)
+      return
+    }
     const call = generation.pending.get(message.callId)
     if (!call) return
     generation.pending.delete(message.callId)
     clearTimeout(call.timer)
     if (message.ok) call.resolve(message.json)
     else call.reject(this.error('FUNCTIONS_EXECUTE_FAIL', `${message.error.name ?? 'Error'}: ${message.error.message}`, message.error))
+  }
+
+  private serveSdk(generation: Generation, sdkId: number, body: string, caller: string | undefined): void {
+    const reply = (status: number, json: string) => {
+      if (generation.exited) return
+      const message: ToWorker = { type: 'sdkReply', sdkId, status, json }
+      generation.worker.postMessage(message)
+    }
+    this.options.serveSdk(body, caller).then(
+      ({ status, json }) => reply(status, json),
+      (err: unknown) => {
+        // what the HTTP endpoint answers an unexpected failure with
+        console.error('[local cloud] unexpected error', err)
+        reply(500, JSON.stringify({ code: 'SYS_ERR', message: (err as Error)?.message ?? String(err) }))
+      },
+    )
   }
 
   private failAll(generation: Generation, reason: string, thrown?: WorkerFailure): void {

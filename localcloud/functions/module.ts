@@ -147,6 +147,7 @@ export class FunctionsModule implements LocalCloudModule {
         env: () => this.workerEnv(definition.name),
         clockOffsetMs: () => this.requireCloud().clock.offset(),
         onRefused: (attempt) => recordRefusedConnection(attempt),
+        serveSdk: (body, caller) => this.requireCloud().serveAdminText(body, caller),
       })
       this.instances.set(definition.name, instance)
     }

@@ -23,6 +23,8 @@ export interface WorkerData {
 export type ToWorker =
   | { type: 'invoke'; callId: number; event: unknown; context: FunctionContext; clockOffsetMs: number }
   | { type: 'clock'; clockOffsetMs: number }
+  /** The local cloud's answer to an `sdk` message: the HTTP status and JSON text `/admin` would have sent. */
+  | { type: 'sdkReply'; sdkId: number; status: number; json: string }
 
 export interface WorkerFailure {
   message: string
@@ -35,3 +37,5 @@ export type FromWorker =
   | { type: 'result'; callId: number; ok: true; json: string }
   | { type: 'result'; callId: number; ok: false; error: WorkerFailure }
   | { type: 'refused'; attempt: RefusedConnection }
+  /** An SDK call the function made to the local cloud's `/admin`: the body text it would have POSTed, and its x-local-function header. */
+  | { type: 'sdk'; sdkId: number; body: string; caller?: string }

@@ -2,7 +2,8 @@
  * One cloud function's instance: a worker thread that loads the function's built index.js and
  * runs `main(event, context)` for each invocation the main thread sends, concurrently. Before
  * loading the function it installs what makes the local run faithful and safe: the network
- * guard, the movable clock and the transaction guards on the function's own SDK copy.
+ * guard, the movable clock, the transaction guards on the function's own SDK copy and the route
+ * of that SDK's calls to the local cloud over this thread's port.
  */
 import path from 'node:path'
 import { parentPort, workerData } from 'node:worker_threads'
@@ -11,6 +12,7 @@ import { installNetworkGuard, onRefusedConnection } from '../network-guard'
 import { installLocalDate, setClockOffset } from './local-date'
 import type { FromWorker, ToWorker, WorkerData, WorkerFailure } from './protocol'
 import { installTransactionGuards } from './sdk-guards'
+import { receiveSdkReply, routeSdkThroughPort } from './sdk-transport'
 
 type Handler = (event: unknown, context: unknown) => unknown
 
@@ -44,16 +46,23 @@ process.kill = ((pid: number, signal?: string | number) => {
   return realKill(pid, signal)
 }) as typeof process.kill
 
-/** Patches the @cloudbase/database copy the function itself would load, wherever it resolves from. */
+/**
+ * Patches the SDK copy the function itself would load, wherever it resolves from: transaction
+ * guards on its @cloudbase/database, and its calls to the local cloud's /admin over this worker's
+ * port (sdk-transport.ts).
+ */
 function guardFunctionSdk(functionDir: string): void {
   let databaseEntry: string
+  let sdkEntry: string
   try {
-    const sdkEntry = require.resolve('@cloudbase/node-sdk', { paths: [functionDir] })
+    sdkEntry = require.resolve('@cloudbase/node-sdk', { paths: [functionDir] })
     databaseEntry = require.resolve('@cloudbase/database', { paths: [path.dirname(sdkEntry), functionDir] })
   } catch {
     return // the function does not use the SDK
   }
   installTransactionGuards(require(databaseEntry))
+  const cloudUrl = process.env.LOCAL_CLOUD_URL
+  if (cloudUrl) routeSdkThroughPort(sdkEntry, cloudUrl, (sdkId, body, caller) => send({ type: 'sdk', sdkId, body, caller }))
 }
 
 let handler: Handler | undefined
@@ -85,6 +94,7 @@ async function invoke(message: Extract<ToWorker, { type: 'invoke' }>): Promise<v
 }
 
 port.on('message', (message: ToWorker) => {
-  if (message.type === 'clock') setClockOffset(message.clockOffsetMs)
+  if (message.type === 'sdkReply') receiveSdkReply(message.sdkId, message.status, message.json)
+  else if (message.type === 'clock') setClockOffset(message.clockOffsetMs)
   else if (message.type === 'invoke') void invoke(message)
 })

@@ -1,4 +1,5 @@
 import { Query as MingoQuery, aggregate as mingoAggregate, update as mingoUpdate } from 'mingo'
+import { UPDATE_CONTEXT_CACHED, mingoUpdate as engineUpdate } from '../../localcloud/db/engine'
 import type { DatabaseModule } from '../../localcloud/db/module'
 import { startTestCloud, type TestCloud } from '../helpers/local-cloud'
 
@@ -149,6 +150,43 @@ describe('update operators match MongoDB semantics', () => {
     const expected = { _id: 'upd', ...structuredClone(BASE) }
     mingoUpdate(expected, mongo)
     expect((await t.db.collection('scratch').doc('upd').get()).data[0]).toEqual(expected)
+  })
+})
+
+describe('the update context built once (engine) behaves as mingo building it per update', () => {
+  const BASE: AnyDoc = { _id: 'x', n: 1, b: { c: [1, 2, { d: 3 }], e: 's' }, arr: [1, 2, 3, 2], holds: [{ id: 'h1', q: 1 }, { id: 'h2', q: 2 }], at: new Date(5) }
+  const modifiers: AnyDoc[] = [
+    { $set: { n: 2 } },
+    { $set: { n: 1 } },
+    { $inc: { n: 1, 'b.c.0': 5 }, $set: { 'b.e': 't' } },
+    { $push: { arr: { $each: [9, 8], $sort: 1 } } },
+    { $pull: { holds: { id: 'h1' } } },
+    { $set: { 'holds.$[].q': 0 } },
+    { $set: { 'holds.$[h].q': 7 } },
+    { $rename: { n: 'z' } },
+    { $max: { at: new Date(9) }, $min: { n: 0 } },
+    { $unset: { 'b.e': '' }, $pop: { arr: -1 } },
+    // refusals: conflicting paths across operators, unknown operators, bad arguments
+    { $set: { n: 1 }, $inc: { n: 1 } },
+    { $rename: { n: 'arr' }, $set: { arr: 1 } },
+    { $bogus: { n: 1 } },
+    { $inc: { n: 'x' } },
+  ]
+
+  test('it is in use, so the comparison below compares something', () => {
+    expect(UPDATE_CONTEXT_CACHED).toBe(true)
+  })
+
+  test.each(modifiers.map((m) => [JSON.stringify(m), m]))('%s', (_name, modifier) => {
+    const outcome = (run: (doc: AnyDoc, m: AnyDoc) => string[]) => {
+      const doc = structuredClone(BASE)
+      try {
+        return { changed: run(doc, structuredClone(modifier)), doc }
+      } catch (e) {
+        return { error: (e as Error).message }
+      }
+    }
+    expect(outcome(engineUpdate)).toEqual(outcome((doc, m) => mingoUpdate(doc, m)))
   })
 })
 

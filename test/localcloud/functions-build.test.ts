@@ -64,6 +64,25 @@ describe('a built function using backend/cloud.ts against the local cloud', () =
     expect(counters.byFunction.notes).toBeGreaterThanOrEqual(5)
   })
 
+  test("the function's SDK calls are refused as over HTTP: an unknown collection, and a body over 6 MB (sent over HTTP, not the worker port)", async () => {
+    const codeOf = async (call: () => Promise<unknown>) => {
+      try {
+        await call()
+        return 'accepted'
+      } catch (err) {
+        return (err as { code?: string }).code ?? String(err)
+      }
+    }
+    const fromTest = {
+      missing: await codeOf(() => t.db.collection('no_such_collection').where({ a: 1 }).get()),
+      huge: await codeOf(() => t.db.collection('notes').add({ text: 'x'.repeat(7 * 1024 * 1024) })),
+    }
+    expect(fromTest.missing).toBe('DATABASE_COLLECTION_NOT_EXIST')
+    expect(fromTest.huge).not.toBe('accepted')
+    expect(await t.invoke('notes', { action: 'refusals' })).toEqual(fromTest)
+    expect(await t.db.collection('notes').where({ text: t.db.RegExp({ regexp: '^xxxx' }) }).count()).toMatchObject({ total: 0 })
+  })
+
   test('a function calling a function through the SDK: the callee runs as scf with no openid', async () => {
     const result = await t.invoke('notes', { action: 'call', name: 'notes', data: { action: 'whoami' } }, { openid: 'o-erin' })
     expect(result).toEqual({
