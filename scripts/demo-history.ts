@@ -19,7 +19,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { DEFAULT_SHIPPING_RULE, quoteOrder, type PricedProduct, type PricedSku } from '../domain/order'
 import { buildValueModel, dayNumber, dayString, referralValueOfReferrer, scoreCustomer, statsFromPurchases, storeDayOf } from '../domain/value'
-import type { OrderLine } from '../typings/orders'
+import type { OrderLine, ShippingAddress } from '../typings/orders'
 import type { CustomerStats } from '../typings/value'
 
 export const DEMO_LAST_DAY = '2026-11-27'
@@ -124,6 +124,7 @@ export function generate(lastDay = DEMO_LAST_DAY) {
 
   let requestSeq = 0
   for (const shopper of shoppers) {
+    const address = demoAddress(shopper.openid)
     const startOffset = shopper.binding ? shopper.binding.dayOffset : (shopper.firstDayOffset ?? 0)
     const boundAtMs = shopper.binding ? at(shopper.binding.dayOffset) : undefined
     if (boundAtMs !== undefined) boundAt.set(shopper.openid, boundAtMs)
@@ -154,6 +155,7 @@ export function generate(lastDay = DEMO_LAST_DAY) {
         shippingFen: quote.shippingFen,
         totalFen: quote.totalFen,
         sellerId,
+        address,
         clientRequestId,
         createdAt: date(createdMs),
         expiresAt: date(createdMs + 30 * 60_000),
@@ -296,6 +298,31 @@ function seedText(docs: unknown[]): string {
 }
 
 // run as a script (not when a test imports it)
+const PLACES: ReadonlyArray<Omit<ShippingAddress, 'name' | 'phone' | 'detail'> & { streets: readonly string[] }> = [
+  { province: '浙江省', city: '杭州市', district: '西湖区', postalCode: '310000', streets: ['龙井路', '文三路', '曙光路'] },
+  { province: '广东省', city: '广州市', district: '海珠区', postalCode: '510000', streets: ['新港中路', '江南大道', '宝岗大道'] },
+  { province: '上海市', city: '上海市', district: '浦东新区', postalCode: '200120', streets: ['世纪大道', '张杨路', '东方路'] },
+  { province: '四川省', city: '成都市', district: '武侯区', postalCode: '610000', streets: ['人民南路', '科华北路', '玉林路'] },
+  { province: '北京市', city: '北京市', district: '朝阳区', postalCode: '100020', streets: ['建国路', '朝阳路', '光华路'] },
+]
+const SURNAMES = ['王', '李', '张', '刘', '陈', '杨', '赵', '黄', '周', '吴']
+const GIVEN = ['芳', '伟', '敏', '静', '磊', '婷', '强', '丽', '洋', '娟']
+
+/** A shopper's delivery address, the same on every order, from their openid (not the random stream, so the rest of the history is unchanged). */
+function demoAddress(openid: string): ShippingAddress {
+  const h = createHash('sha256').update(`address ${openid}`).digest()
+  const place = PLACES[h[0] % PLACES.length]
+  return {
+    name: `${SURNAMES[h[1] % SURNAMES.length]}${GIVEN[h[2] % GIVEN.length]}`,
+    phone: `13${h[3] % 10}${String(h.readUInt32BE(4) % 100_000_000).padStart(8, '0')}`,
+    province: place.province,
+    city: place.city,
+    district: place.district,
+    detail: `${place.streets[h[8] % place.streets.length]}${1 + (h[9] % 200)}号${1 + (h[10] % 20)}栋${100 + (h[11] % 30)}室`,
+    postalCode: place.postalCode,
+  }
+}
+
 if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === __filename) {
   const untilIndex = process.argv.indexOf('--until')
   const until = untilIndex > 0 ? process.argv[untilIndex + 1] : DEMO_LAST_DAY
@@ -305,3 +332,4 @@ if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === __filenam
   const counts = Object.fromEntries(Object.entries(collections).map(([name, docs]) => [name, docs.length]))
   console.log(JSON.stringify({ until, model: { source: model.source, customers: model.customers, repeatCustomers: model.repeatCustomers }, counts }))
 }
+

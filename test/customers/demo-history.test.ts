@@ -47,10 +47,13 @@ test('the README demo identities are kept', () => {
 test('orders have the shape the orders code writes, priced from the demo catalogue\'s SKUs', () => {
   const products = byId(DEMO_PRODUCTS)
   const skus = byId(DEMO_SKUS)
-  const keys = ['_id', '_openid', 'status', 'lines', 'itemsFen', 'shippingFen', 'totalFen', 'sellerId', 'clientRequestId', 'createdAt', 'expiresAt', 'paidAt', 'cancelledAt', 'transactionId', 'stockHeld', 'holdId'].sort()
+  const keys = ['_id', '_openid', 'status', 'lines', 'itemsFen', 'shippingFen', 'totalFen', 'sellerId', 'address', 'clientRequestId', 'createdAt', 'expiresAt', 'paidAt', 'cancelledAt', 'transactionId', 'stockHeld', 'holdId'].sort()
   expect(orders.length).toBeGreaterThan(100)
   for (const o of orders) {
     expect(Object.keys(o).sort()).toEqual(keys)
+    // a shopper ships every order to one address, complete as checkout sends it
+    expect(o.address).toEqual(orders.find((other: any) => other._openid === o._openid).address)
+    expect(o.address).toMatchObject({ name: expect.stringMatching(/^\S{2}$/), phone: expect.stringMatching(/^13\d{9}$/), province: expect.any(String), city: expect.any(String), district: expect.any(String), detail: expect.stringMatching(/号/), postalCode: expect.stringMatching(/^\d{6}$/) })
     expect(o._id).toBe('o' + createHash('sha256').update(`${o._openid}\n${o.clientRequestId}`).digest('hex').slice(0, 31))
     expect(o.status).toBe('paid')
     expect(o.stockHeld).toBe(false)
