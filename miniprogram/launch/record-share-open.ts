@@ -7,7 +7,8 @@
  */
 import { recordOpen, type RecordOpenRequest, type RecordOpenResponse } from '../services/referral'
 import { isApiError } from '../services/transport'
-import { makeOpenKey, parseShareOpen, shareOpenSignature, type LaunchOptionsLike, type ShareOpen } from './share-open'
+import { parseShareOpen, shareOpenSignature, type LaunchOptionsLike, type ShareOpen } from './share-open'
+import { newRequestId } from '../utils/request-id'
 
 export const PENDING_OPEN_KEY = 'referral.pendingOpen'
 
@@ -69,7 +70,7 @@ async function recordOrRetry(open: ShareOpen | null): Promise<RecordOpenResponse
 
 /** The recordOpen request for a launch's share, with a fresh open key; the group is asked for now, in the launch it belongs to. */
 async function requestFor(open: ShareOpen): Promise<RecordOpenRequest> {
-  const request: RecordOpenRequest = { openKey: makeOpenKey(), sceneValue: open.sceneValue }
+  const request: RecordOpenRequest = { openKey: newRequestId('o'), sceneValue: open.sceneValue }
   if (open.ref) request.ref = open.ref
   else if (open.scene) request.scene = open.scene
   if (open.productId) request.productId = open.productId

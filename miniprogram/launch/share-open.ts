@@ -73,10 +73,3 @@ export function decodeScene(raw: string): string | null {
 export function shareOpenSignature(open: ShareOpen): string {
   return [open.sceneValue, open.ref ?? '', open.scene ?? '', open.productId ?? '', open.shareTicket ?? ''].join('|')
 }
-
-/** A fresh client key for one open (8-64 of [0-9A-Za-z_-]), made once and kept until the open is recorded. */
-export function makeOpenKey(now: number = Date.now(), random: () => number = Math.random): string {
-  let tail = ''
-  for (let i = 0; i < 16; i++) tail += Math.floor(random() * 36).toString(36)
-  return `o${now.toString(36)}_${tail}`
-}

@@ -81,13 +81,6 @@ export async function orderDetail(orderId: string): Promise<OrderView> {
   return (await callFunction('orders', 'detail', { orderId })).order
 }
 
-/** A client request id for one checkout (8-64 of [0-9A-Za-z_-], as `orders.create` takes it). */
-export function newRequestId(now = Date.now(), random: () => number = Math.random): string {
-  let tail = ''
-  while (tail.length < 16) tail += Math.floor(random() * 36 ** 4).toString(36).padStart(4, '0')
-  return `c${now.toString(36)}${tail.slice(0, 16)}`
-}
-
 // ---- lines through a page query ---------------------------------------------------------------
 
 /** `p-longjing:2,p-soap:1`: the lines to check out, as the checkout page's `lines` query. */

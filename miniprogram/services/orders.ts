@@ -47,13 +47,6 @@ export async function withdrawRefund(orderId: string): Promise<AfterSaleOrderVie
   return order
 }
 
-/** A client request id as refund.request takes it (8-64 of [0-9A-Za-z_-]), unique per submission. */
-export function newRequestId(now: number = Date.now(), random: () => number = Math.random): string {
-  let tail = ''
-  for (let i = 0; i < 16; i++) tail += Math.floor(random() * 36).toString(36)
-  return `r${now.toString(36)}_${tail}`
-}
-
 // ---- infinite scroll over a tab's statuses ------------------------------------------------------
 
 /** Where an order list is: its statuses (undefined: all) and the cursor the last page ended at. */

@@ -3,7 +3,7 @@ import './helpers/wx-harness'
 import { EMPTY_CART, refusalReason, selectedLines, steppedQuantity, toCartErrorView, toCartView, unitsAvailable, type PricedCart } from '../../miniprogram/pages/cart/cart-view'
 import { payResultUrl, toAddressView, toCheckoutRefusedView, toCheckoutView, toShippingAddress } from '../../miniprogram/pages/checkout/checkout-view'
 import { orderDetailUrl, toResultView, waitingView } from '../../miniprogram/pages/pay-result/pay-result-view'
-import { linesFromQuery, linesToQuery, newRequestId, paymentParamsStale, paymentSettled, refusedLineOf, PAYMENT_PARAMS_MAX_AGE_MS } from '../../miniprogram/services/checkout'
+import { linesFromQuery, linesToQuery, paymentParamsStale, paymentSettled, refusedLineOf, PAYMENT_PARAMS_MAX_AGE_MS } from '../../miniprogram/services/checkout'
 import { CART_STORAGE_KEY, removeManyFromCart } from '../../miniprogram/services/cart'
 import { ApiError } from '../../miniprogram/services/transport'
 import type { ProductDetail } from '../../typings/catalog'
@@ -118,14 +118,6 @@ describe('checkout service, pure parts', () => {
     expect(linesFromQuery(encodeURIComponent(linesToQuery(lines)))).toEqual(lines)
     expect(linesFromQuery('a:0,b:-1,c:1.5,:2,d:x,e:3,e:4')).toEqual([{ skuId: 'e', quantity: 3 }])
     expect(linesFromQuery(undefined)).toEqual([])
-  })
-
-  test('request ids are what orders.create takes and differ per checkout', () => {
-    const a = newRequestId()
-    const b = newRequestId()
-    expect(a).toMatch(/^[0-9A-Za-z_-]{8,64}$/)
-    expect(a).not.toBe(b)
-    expect(newRequestId(0, () => 0)).toBe('c00000000000000000')
   })
 
   test('payment params older than 100 minutes are stale', () => {

@@ -12,7 +12,7 @@ import {
   toOrderDetailView,
   unitsLeft,
 } from '../../miniprogram/pages/orders/detail/detail-view'
-import { feedHasMore, newRequestId, nextOrders, startOrderFeed, type FetchOrdersPage } from '../../miniprogram/services/orders'
+import { feedHasMore, nextOrders, startOrderFeed, type FetchOrdersPage } from '../../miniprogram/services/orders'
 import { ApiError } from '../../miniprogram/services/transport'
 import { formatDateTime } from '../../miniprogram/utils/dates'
 import type { RequestOf } from '../../typings/api'
@@ -287,12 +287,6 @@ describe('the refund form', () => {
     expect(clampRefundQuantity(-1, 2)).toBe(0)
     expect(clampRefundQuantity(3, 2)).toBe(2)
     expect(clampRefundQuantity(Number.NaN, 2)).toBe(0)
-  })
-
-  test('request ids fit refund.request\'s pattern and differ per submission', () => {
-    const a = newRequestId()
-    expect(a).toMatch(/^[0-9A-Za-z_-]{8,64}$/)
-    expect(newRequestId()).not.toBe(a)
   })
 })
 

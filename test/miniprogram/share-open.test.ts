@@ -1,5 +1,6 @@
 /** Reading who shared what from launch/show options (pure; the recording is in launch-capture.test.ts). */
-import { decodeScene, makeOpenKey, parseShareOpen, shareOpenSignature } from '../../miniprogram/launch/share-open'
+import { decodeScene, parseShareOpen, shareOpenSignature } from '../../miniprogram/launch/share-open'
+import { newRequestId } from '../../miniprogram/utils/request-id'
 
 describe('share cards', () => {
   test('a single-chat card (1007) gives the sharer code from ?ref= and the product from ?id=', () => {
@@ -65,9 +66,11 @@ describe('identity of an open', () => {
     expect(shareOpenSignature(a)).not.toBe(shareOpenSignature(parseShareOpen({ scene: 1007, query: { ref: 'Zhou5tea' } })!))
   })
 
-  test('open keys fit the function\'s pattern and differ between opens', () => {
-    const keys = new Set(Array.from({ length: 200 }, () => makeOpenKey()))
+  test('request ids (open keys, checkouts, refunds, withdrawals, stock changes) fit every function\'s pattern, differ between intents, and are the prefix, the time and 16 random digits', () => {
+    const keys = new Set(Array.from({ length: 200 }, () => newRequestId('o')))
     expect(keys.size).toBe(200)
+    for (const key of keys) expect(key).toMatch(/^o[0-9a-z]+_[0-9a-z]{16}$/)
     for (const key of keys) expect(key).toMatch(/^[0-9A-Za-z_-]{8,64}$/)
+    expect(newRequestId('c', 0, () => 0)).toBe('c0_0000000000000000')
   })
 })

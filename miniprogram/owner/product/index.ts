@@ -5,6 +5,7 @@ import { deleteFiles, displayUrls, uploadFile } from '../../services/transport'
 import type { AdminProductView, Category } from '../../../typings/catalog'
 import { toastError } from '../../utils/errors'
 import { requirePrivacy } from '../../utils/privacy'
+import { newRequestId } from '../../utils/request-id'
 import { FORBIDDEN_TEXT, toOwnerErrorView } from '../owner-view'
 import {
   STOCK_REASONS,
@@ -15,7 +16,6 @@ import {
   emptyForm,
   formFromProduct,
   imageRoom,
-  makeRequestId,
   moveImage,
   productImagePath,
   removeSkuRow,
@@ -130,14 +130,14 @@ Page<ProductPageData, ProductPageMethods>({
           this.setData({ status: 'notFound', errorMessage: '商品不存在' })
           return
         }
-        await this.show(product, makeRequestId('c'))
+        await this.show(product, newRequestId('c'))
       } else {
         // a new form sends nothing until it is saved: ask who I am so a shopper gets the refusal now
         if (!(await getMyProfile()).isOwner) {
           this.setData({ status: 'forbidden', errorMessage: FORBIDDEN_TEXT })
           return
         }
-        this.form = emptyForm(makeRequestId('c'))
+        this.form = emptyForm(newRequestId('c'))
         this.render()
       }
       this.setData({ status: 'ready' })
@@ -217,7 +217,7 @@ Page<ProductPageData, ProductPageMethods>({
     wx.showLoading({ title: '上传中', mask: true })
     try {
       const fileIDs: string[] = []
-      for (const path of paths) fileIDs.push(await uploadFile(productImagePath(path, makeRequestId('i')), path))
+      for (const path of paths) fileIDs.push(await uploadFile(productImagePath(path, newRequestId('i')), path))
       this.unsaved = { ...this.unsaved }
       for (const id of fileIDs) this.unsaved[id] = true
       const srcs = await displayUrls(fileIDs)
@@ -359,7 +359,7 @@ Page<ProductPageData, ProductPageMethods>({
     }
     // the same change with the same reason retries the same request id (applied once)
     const previous = this.attempt && this.attempt.skuId === adjust.skuId && this.attempt.reason === adjust.reason ? this.attempt : null
-    const attempt = { skuId: adjust.skuId, reason: adjust.reason, ...attemptFor(previous, result.delta, () => makeRequestId('s')) }
+    const attempt = { skuId: adjust.skuId, reason: adjust.reason, ...attemptFor(previous, result.delta, () => newRequestId('s')) }
     this.attempt = attempt
     this.setData({ adjusting: true })
     wx.showLoading({ title: '提交中', mask: true })

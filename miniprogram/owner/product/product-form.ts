@@ -49,13 +49,6 @@ export interface ProductForm {
   sort: number
 }
 
-/** A request id the catalogue accepts (8-64 of [0-9A-Za-z_-]): time plus 16 random base-36 digits. */
-export function makeRequestId(prefix: string, now: number = Date.now(), random: () => number = Math.random): string {
-  let tail = ''
-  for (let i = 0; i < 16; i++) tail += Math.floor(random() * 36).toString(36)
-  return `${prefix}${now.toString(36)}_${tail}`
-}
-
 let rowSeq = 0
 const rowKey = () => `row-${++rowSeq}`
 

@@ -3,7 +3,6 @@ import {
   askOrderNotifications,
   createOrder,
   linesFromQuery,
-  newRequestId,
   payOrder,
   quoteLines,
   subscribeTemplates,
@@ -12,6 +11,7 @@ import { displayUrls, isApiError } from '../../services/transport'
 import type { Quote, RequestedLine, ShippingAddress } from '../../../typings/orders'
 import { toastError } from '../../utils/errors'
 import { requirePrivacy } from '../../utils/privacy'
+import { newRequestId } from '../../utils/request-id'
 import {
   EMPTY_CHECKOUT,
   LOADING_CHECKOUT,
@@ -52,7 +52,7 @@ Page<CheckoutView, CheckoutMethods>({
 
   onLoad(query: Record<string, string | undefined>) {
     const lines = linesFromQuery(query.lines)
-    this.checkout = { lines, requestId: newRequestId(), fromCart: query.from === 'cart', quote: null, address: null, templateIds: null, submitting: false }
+    this.checkout = { lines, requestId: newRequestId('c'), fromCart: query.from === 'cart', quote: null, address: null, templateIds: null, submitting: false }
     if (lines.length === 0) {
       this.setData({ ...EMPTY_CHECKOUT })
       return

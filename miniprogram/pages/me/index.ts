@@ -3,7 +3,7 @@ import { getMyProfile, updateMyProfile } from '../../services/profile'
 import { applyToSell, getMyBinding } from '../../services/referral'
 import { displayUrls, uploadFile } from '../../services/transport'
 import type { MyProfile } from '../../../typings/profile'
-import { makeOpenKey } from '../../launch/share-open'
+import { newRequestId } from '../../utils/request-id'
 import { toastError } from '../../utils/errors'
 import { LOADING_ME, avatarCloudPath, cleanNickname, cleanPhone, toMeErrorView, toMeView, type MeView } from './me-view'
 
@@ -67,7 +67,7 @@ Page<MeView, MeMethods>({
     this.setData({ saving: true })
     wx.showLoading({ title: '上传中', mask: true })
     try {
-      const fileID = await uploadFile(avatarCloudPath(filePath, makeOpenKey()), filePath)
+      const fileID = await uploadFile(avatarCloudPath(filePath, newRequestId('a')), filePath)
       await this.show(await updateMyProfile({ avatarUrl: fileID }))
       wx.hideLoading()
       wx.showToast({ title: '头像已更新', icon: 'success' })

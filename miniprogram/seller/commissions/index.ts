@@ -1,4 +1,4 @@
-import { makeOpenKey } from '../../launch/share-open'
+import { newRequestId } from '../../utils/request-id'
 import { getCommissionSummary, listCommissionEntries, listWithdrawals, requestWithdrawal } from '../../services/commissions'
 import { isApiError } from '../../services/transport'
 import { toastError } from '../../utils/errors'
@@ -118,7 +118,7 @@ Page<CommissionsData, CommissionsMethods>({
       this.setData({ amountError: checked.message })
       return
     }
-    if (this.pendingRequest?.amountFen !== checked.amountFen) this.pendingRequest = { requestId: makeOpenKey(), amountFen: checked.amountFen }
+    if (this.pendingRequest?.amountFen !== checked.amountFen) this.pendingRequest = { requestId: newRequestId('w'), amountFen: checked.amountFen }
     const { requestId, amountFen } = this.pendingRequest
     this.setData({ submitting: true, amountError: '' })
     wx.showLoading({ title: '提交中', mask: true })

@@ -1,4 +1,5 @@
-import { cancelMyOrder, confirmReceipt, getMyOrder, newRequestId, requestRefund, withdrawRefund } from '../../../services/orders'
+import { cancelMyOrder, confirmReceipt, getMyOrder, requestRefund, withdrawRefund } from '../../../services/orders'
+import { newRequestId } from '../../../utils/request-id'
 import { displayUrls } from '../../../services/transport'
 import type { AfterSaleOrderView } from '../../../../typings/orders'
 import { askToConfirmReceipt, confirmModal } from '../confirm-modal'
@@ -66,7 +67,7 @@ Page<OrderDetailView, DetailMethods>({
     await this.load()
     // `?refund=1` (a list card's 申请退款/申请售后) opens the refund form at once
     const shown = this.shown
-    if (query.refund === '1' && shown && actionsFor(shown.order, Date.now()).some((a) => a.kind === 'refund')) this.setData({ form: openRefundForm(shown.order, newRequestId()) })
+    if (query.refund === '1' && shown && actionsFor(shown.order, Date.now()).some((a) => a.kind === 'refund')) this.setData({ form: openRefundForm(shown.order, newRequestId('r')) })
   },
 
   onShow() {
@@ -187,7 +188,7 @@ Page<OrderDetailView, DetailMethods>({
         if (await confirmModal('撤回退款申请', '撤回后订单恢复原状态，之后仍可再次申请')) await this.run(() => withdrawRefund(id), '已撤回退款申请')
         return
       case 'refund':
-        if (this.shown) this.setData({ form: openRefundForm(this.shown.order, newRequestId()) })
+        if (this.shown) this.setData({ form: openRefundForm(this.shown.order, newRequestId('r')) })
         return
     }
   },
