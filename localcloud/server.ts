@@ -25,6 +25,15 @@ export interface ActionCall {
 /** Serves one `action` of the SDK's `/admin` wire protocol; returns the reply without requestId. */
 export type ActionHandler = (params: Record<string, unknown>, call: ActionCall) => Promise<object> | object
 
+/** A `/_local/` endpoint that takes a JSON object and answers one (see `LocalCloud.addJsonEndpoint`). */
+export type JsonEndpoint = (body: Record<string, unknown>) => Promise<object> | object
+
+/** A request a function worker hands over its port: the status and JSON text HTTP would have answered. */
+export interface PortReply {
+  status: number
+  json: string
+}
+
 /** A part of the local cloud (database, storage, functions, ...): registers actions and routes, starts and stops with it. */
 export interface LocalCloudModule {
   readonly name: string
@@ -43,6 +52,7 @@ export class LocalCloud {
   readonly router = new Router()
   readonly envId: string
   private readonly actions = new Map<string, ActionHandler>()
+  private readonly jsonEndpoints = new Map<string, JsonEndpoint>()
   private readonly modules: LocalCloudModule[] = []
   private server?: http.Server
   private requestSeq = 0
@@ -81,6 +91,39 @@ export class LocalCloud {
   registerAction(action: string, handler: ActionHandler): void {
     if (this.actions.has(action)) throw new Error(`action ${action} registered twice`)
     this.actions.set(action, handler)
+  }
+
+  /**
+   * A `POST <path>` endpoint taking and answering a JSON object (the simulated WeChat Pay, open
+   * data, the WeChat outbox). Function workers may call it over their port as well as over HTTP
+   * (`servePortRequest`), with the same answer either way.
+   */
+  addJsonEndpoint(path: string, handler: JsonEndpoint): void {
+    if (this.jsonEndpoints.has(path)) throw new Error(`endpoint ${path} added twice`)
+    this.jsonEndpoints.set(path, handler)
+    const exactly = new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`)
+    this.router.add('POST', exactly, async ({ req, res }) => sendJson(res, 200, await handler(await readJsonObject(req))))
+  }
+
+  /** The paths a function worker sends over its port rather than HTTP: the JSON endpoints (the SDK's `/admin` has its own route). */
+  jsonEndpointPaths(): string[] {
+    return [...this.jsonEndpoints.keys()]
+  }
+
+  /**
+   * One request a function worker hands over its message port instead of HTTP (see
+   * functions/port-transport.ts): `POST /admin` with the SDK's body text, or a JSON endpoint's.
+   * Answered with the status and JSON text the HTTP server would have sent.
+   */
+  async servePortRequest(path: string, text: string, caller?: string): Promise<PortReply> {
+    try {
+      if (path === '/admin') return { status: 200, json: JSON.stringify(await this.dispatch(parseJsonObject(text), caller)) }
+      const handler = this.jsonEndpoints.get(path)
+      if (!handler) throw new CloudError('INVALID_ACTION', `no route for POST ${path}`, 404)
+      return { status: 200, json: JSON.stringify(await handler(parseJsonObject(text))) }
+    } catch (err) {
+      return this.errorReply(err)
+    }
   }
 
   nextRequestId(): string {
@@ -135,12 +178,17 @@ export class LocalCloud {
         res.destroy()
         return
       }
-      if (err instanceof CloudError) sendJson(res, err.status, { code: err.code, message: err.message, requestId: this.nextRequestId() })
-      else {
-        console.error('[local cloud] unexpected error', err)
-        sendJson(res, 500, { code: 'SYS_ERR', message: (err as Error)?.message ?? String(err), requestId: this.nextRequestId() })
-      }
+      const { status, json } = this.errorReply(err)
+      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(json) })
+      res.end(json)
     }
+  }
+
+  /** What a route answers when it throws: a CloudError's status and code, else 500 SYS_ERR. */
+  private errorReply(err: unknown): PortReply {
+    if (err instanceof CloudError) return { status: err.status, json: JSON.stringify({ code: err.code, message: err.message, requestId: this.nextRequestId() }) }
+    console.error('[local cloud] unexpected error', err)
+    return { status: 500, json: JSON.stringify({ code: 'SYS_ERR', message: (err as Error)?.message ?? String(err), requestId: this.nextRequestId() }) }
   }
 
   /**
@@ -167,21 +215,5 @@ export class LocalCloud {
     const body = await readJsonObject(req)
     const caller = req.headers['x-local-function']
     sendJson(res, 200, await this.dispatch(body, typeof caller === 'string' ? caller : undefined))
-  }
-
-  /**
-   * One SDK call that a function worker hands over its message port instead of HTTP (see
-   * functions/sdk-transport.ts): the body text the SDK would have POSTed to `/admin`, answered
-   * with the status and JSON text the HTTP endpoint would have sent.
-   */
-  async serveAdminText(text: string, caller?: string): Promise<{ status: number; json: string }> {
-    let body: Record<string, unknown>
-    try {
-      body = parseJsonObject(text)
-    } catch (err) {
-      if (!(err instanceof CloudError)) throw err
-      return { status: err.status, json: JSON.stringify({ code: err.code, message: err.message, requestId: this.nextRequestId() }) }
-    }
-    return { status: 200, json: JSON.stringify(await this.dispatch(body, caller)) }
   }
 }

@@ -5,6 +5,7 @@ import { Worker } from 'node:worker_threads'
 import { CloudError, type LocalCloudErrorCode } from '../errors'
 import type { RefusedConnection } from '../network-guard'
 import type { FunctionDefinition } from './catalog'
+import type { PortReply } from '../server'
 import type { FromWorker, FunctionContext, ToWorker, WorkerData, WorkerFailure } from './protocol'
 
 /** A failed invocation: CloudBase's functions error code, plus what the function threw when it threw. */
@@ -56,8 +57,10 @@ export interface InstanceOptions {
   env: () => Record<string, string>
   clockOffsetMs: () => number
   onRefused: (attempt: RefusedConnection) => void
-  /** Serves an SDK call the function routed over its port (LocalCloud.serveAdminText). */
-  serveSdk: (body: string, caller: string | undefined) => Promise<{ status: number; json: string }>
+  /** Serves a request the function sent over its port (LocalCloud.servePortRequest, which never rejects). */
+  servePortRequest: (path: string, body: string, caller: string | undefined) => Promise<PortReply>
+  /** The paths the function's fetch sends over its port (LocalCloud.jsonEndpointPaths). */
+  portPaths: () => string[]
 }
 
 /**
@@ -132,7 +135,7 @@ export class FunctionInstance {
     const current = this.current
     if (current && !current.exited && current.entryMtimeMs === mtime) return current
     if (current && !current.exited) this.retire(current)
-    const data: WorkerData = { functionName: this.definition.name, entry: this.definition.entry, clockOffsetMs: this.options.clockOffsetMs() }
+    const data: WorkerData = { functionName: this.definition.name, entry: this.definition.entry, clockOffsetMs: this.options.clockOffsetMs(), portPaths: this.options.portPaths() }
     const worker = new Worker(bootstrapCode(), {
       eval: true,
       execArgv: [],
@@ -170,8 +173,8 @@ export class FunctionInstance {
       this.options.onRefused(message.attempt)
       return
     }
-    if (message.type === 'sdk') {
-      this.serveSdk(generation, message.sdkId, message.body, message.caller)
+    if (message.type === 'request') {
+      this.servePortRequest(generation, message)
       return
     }
     const call = generation.pending.get(message.callId)
@@ -182,20 +185,12 @@ export class FunctionInstance {
     else call.reject(this.error('FUNCTIONS_EXECUTE_FAIL', `${message.error.name ?? 'Error'}: ${message.error.message}`, message.error))
   }
 
-  private serveSdk(generation: Generation, sdkId: number, body: string, caller: string | undefined): void {
-    const reply = (status: number, json: string) => {
+  private servePortRequest(generation: Generation, message: Extract<FromWorker, { type: 'request' }>): void {
+    this.options.servePortRequest(message.path, message.body, message.caller).then(({ status, json }) => {
       if (generation.exited) return
-      const message: ToWorker = { type: 'sdkReply', sdkId, status, json }
-      generation.worker.postMessage(message)
-    }
-    this.options.serveSdk(body, caller).then(
-      ({ status, json }) => reply(status, json),
-      (err: unknown) => {
-        // what the HTTP endpoint answers an unexpected failure with
-        console.error('[local cloud] unexpected error', err)
-        reply(500, JSON.stringify({ code: 'SYS_ERR', message: (err as Error)?.message ?? String(err) }))
-      },
-    )
+      const reply: ToWorker = { type: 'reply', requestId: message.requestId, status, json }
+      generation.worker.postMessage(reply)
+    })
   }
 
   private failAll(generation: Generation, reason: string, thrown?: WorkerFailure): void {

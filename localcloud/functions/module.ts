@@ -147,7 +147,8 @@ export class FunctionsModule implements LocalCloudModule {
         env: () => this.workerEnv(definition.name),
         clockOffsetMs: () => this.requireCloud().clock.offset(),
         onRefused: (attempt) => recordRefusedConnection(attempt),
-        serveSdk: (body, caller) => this.requireCloud().serveAdminText(body, caller),
+        servePortRequest: (urlPath, body, caller) => this.requireCloud().servePortRequest(urlPath, body, caller),
+        portPaths: () => this.requireCloud().jsonEndpointPaths(),
       })
       this.instances.set(definition.name, instance)
     }

@@ -1,14 +1,20 @@
 /**
- * Inside a function worker: the SDK's calls to the local cloud's own `/admin` endpoint travel
- * over the worker's message port instead of a loopback HTTP connection. The SDK still builds
- * every request as it would for CloudBase (headers, signature, the JSON body); only the last hop
- * changes: the main thread hands the body to the same `dispatch` the HTTP endpoint uses (where
- * every database round trip is counted), and the reply comes back as the status and JSON text
- * the HTTP endpoint would have sent. The loopback hop cost both threads more CPU than most
- * database actions themselves (HTTP parsing and two socket writes a call, see README).
+ * Inside a function worker: the function's requests to the local cloud itself travel over the
+ * worker's message port instead of a loopback HTTP connection. Two kinds:
  *
- * Anything else (other URLs, form data, a body over CloudBase's 6 MB limit, which the HTTP
- * endpoint refuses) goes through the SDK's real HTTP request unchanged.
+ * - the SDK's calls to `/admin`. The SDK still builds every request as it would for CloudBase
+ *   (headers, signature, the JSON body); only the last hop changes.
+ * - `fetch` POSTs to the local cloud's JSON endpoints (the simulated WeChat Pay, open data, the
+ *   WeChat outbox: the local adapters of backend/payment.ts and backend/wechat-open-api.ts).
+ *
+ * The main thread serves the body text with the same code as the HTTP route
+ * (`LocalCloud.servePortRequest`; every database round trip is counted there) and the reply
+ * comes back as the status and JSON text HTTP would have carried. The loopback hop cost both
+ * threads more CPU than most database actions themselves (HTTP parsing, socket writes, and
+ * undici's fetch machinery in the worker, see README).
+ *
+ * Anything else (other URLs and methods, form data, streams, abort signals, a body over
+ * CloudBase's 6 MB limit, which the HTTP server refuses) goes over real HTTP unchanged.
  */
 import path from 'node:path'
 import { MAX_BODY_BYTES } from '../http'
@@ -26,15 +32,40 @@ interface SdkRequestOptions {
   timeout?: unknown
 }
 
-export type SendSdkCall = (sdkId: number, body: string, caller: string | undefined) => void
+/** Hands one request to the main thread: the path on the local cloud, the body text, and the SDK's x-local-function header. */
+export type SendOverPort = (requestId: number, path: string, body: string, caller: string | undefined) => void
 
-interface PendingSdkCall {
-  cb: (err: Error | null, res?: unknown, body?: unknown) => void
-  timer?: NodeJS.Timeout
+type Answer = (err: Error | null, status?: number, json?: string) => void
+
+const pending = new Map<number, { answer: Answer; timer?: NodeJS.Timeout }>()
+let requestSeq = 0
+
+/** Sends one request; `answer` gets the reply, or an error once `timeoutMs` (when given) passes. */
+function request(send: SendOverPort, urlPath: string, body: string, caller: string | undefined, answer: Answer, timeoutMs?: number): void {
+  const requestId = ++requestSeq
+  const call: { answer: Answer; timer?: NodeJS.Timeout } = { answer }
+  if (timeoutMs !== undefined) {
+    call.timer = setTimeout(() => {
+      if (pending.delete(requestId)) answer(Object.assign(new Error('request timeout'), { code: 'ESOCKETTIMEDOUT' }))
+    }, timeoutMs || 1)
+  }
+  pending.set(requestId, call)
+  send(requestId, urlPath, body, caller)
 }
 
-const pending = new Map<number, PendingSdkCall>()
-let sdkSeq = 0
+/** Delivers the local cloud's answer to a request sent over the port. */
+export function receiveReply(requestId: number, status: number, json: string): void {
+  const call = pending.get(requestId)
+  if (!call) return
+  pending.delete(requestId)
+  if (call.timer) clearTimeout(call.timer)
+  call.answer(null, status, json)
+}
+
+/** A body HTTP would refuse as over the limit goes over HTTP, to be refused the same way. */
+function overLimit(body: string): boolean {
+  return body.length * 3 > MAX_BODY_BYTES && Buffer.byteLength(body) > MAX_BODY_BYTES
+}
 
 function headerValue(headers: Record<string, unknown> | undefined, name: string): string | undefined {
   if (!headers) return undefined
@@ -51,7 +82,7 @@ function headerValue(headers: Record<string, unknown> | undefined, name: string)
  * Routes the SDK copy at `sdkEntry` (its dist/index.js) to the local cloud at `cloudUrl` through
  * `send`; returns false when that SDK has no request-core to route (then it keeps using HTTP).
  */
-export function routeSdkThroughPort(sdkEntry: string, cloudUrl: string, send: SendSdkCall): boolean {
+export function routeSdkThroughPort(sdkEntry: string, cloudUrl: string, send: SendOverPort): boolean {
   let core: { request?: SdkRequest }
   try {
     core = require(path.join(path.dirname(sdkEntry), 'utils', 'request-core.js')) as { request?: SdkRequest }
@@ -67,35 +98,50 @@ export function routeSdkThroughPort(sdkEntry: string, cloudUrl: string, send: Se
     const base = query < 0 ? opts.url : opts.url.slice(0, query)
     if (base !== adminUrl && base !== `${adminUrl}/`) return real(opts, cb)
     const body = JSON.stringify(opts.body)
-    if (body.length * 3 > MAX_BODY_BYTES && Buffer.byteLength(body) > MAX_BODY_BYTES) return real(opts, cb)
-    const sdkId = ++sdkSeq
-    const call: PendingSdkCall = { cb }
+    if (overLimit(body)) return real(opts, cb)
     // the SDK's timeout, as its HTTP request would apply it (ESOCKETTIMEDOUT once connected)
-    if (typeof opts.timeout === 'number' && opts.timeout >= 0) {
-      call.timer = setTimeout(() => {
-        if (!pending.delete(sdkId)) return
-        cb(Object.assign(new Error('request timeout'), { code: 'ESOCKETTIMEDOUT', url: opts.url }))
-      }, opts.timeout || 1)
-    }
-    pending.set(sdkId, call)
-    send(sdkId, body, headerValue(opts.headers, 'x-local-function'))
+    const timeoutMs = typeof opts.timeout === 'number' && opts.timeout >= 0 ? opts.timeout : undefined
+    request(
+      send,
+      '/admin',
+      body,
+      headerValue(opts.headers, 'x-local-function'),
+      (err, status, json) => {
+        if (err) return cb(Object.assign(err, { url: opts.url }))
+        let parsed: unknown
+        try {
+          parsed = json!.length === 0 ? undefined : JSON.parse(json!)
+        } catch (e) {
+          return cb(e as Error)
+        }
+        cb(null, { statusCode: status, headers: { 'content-type': 'application/json; charset=utf-8' } }, parsed)
+      },
+      timeoutMs,
+    )
     return undefined
   }
   return true
 }
 
-/** Delivers the local cloud's answer to a routed SDK call, as the SDK's HTTP response would have. */
-export function receiveSdkReply(sdkId: number, status: number, json: string): void {
-  const call = pending.get(sdkId)
-  if (!call) return
-  pending.delete(sdkId)
-  if (call.timer) clearTimeout(call.timer)
-  let body: unknown
-  try {
-    body = json.length === 0 ? undefined : JSON.parse(json)
-  } catch (err) {
-    call.cb(err as Error)
-    return
+/**
+ * Routes this thread's `fetch` POSTs of a string body to `cloudUrl` + one of `paths` (the local
+ * cloud's JSON endpoints) through `send`, answering a real `Response` with the status and JSON
+ * text HTTP would have carried.
+ */
+export function routeFetchThroughPort(cloudUrl: string, paths: readonly string[], send: SendOverPort): void {
+  const realFetch = globalThis.fetch
+  const base = cloudUrl.replace(/\/$/, '')
+  const routed = new Set(paths.map((p) => base + p))
+  globalThis.fetch = function localFetch(input: Parameters<typeof fetch>[0], init?: RequestInit): Promise<Response> {
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : undefined
+    if (url === undefined || !routed.has(url) || !init || String(init.method).toUpperCase() !== 'POST' || typeof init.body !== 'string' || init.signal || overLimit(init.body)) {
+      return realFetch(input, init)
+    }
+    return new Promise((resolve, reject) => {
+      request(send, url.slice(base.length), init.body as string, undefined, (err, status, json) => {
+        if (err) reject(err)
+        else resolve(new Response(json, { status, headers: { 'content-type': 'application/json; charset=utf-8' } }))
+      })
+    })
   }
-  call.cb(null, { statusCode: status, headers: { 'content-type': 'application/json; charset=utf-8' } }, body)
 }

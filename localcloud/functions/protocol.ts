@@ -18,13 +18,15 @@ export interface WorkerData {
   /** Absolute path of the built `index.js`. */
   entry: string
   clockOffsetMs: number
+  /** The local cloud's JSON endpoints the function's `fetch` reaches over the port (LocalCloud.jsonEndpointPaths). */
+  portPaths: string[]
 }
 
 export type ToWorker =
   | { type: 'invoke'; callId: number; event: unknown; context: FunctionContext; clockOffsetMs: number }
   | { type: 'clock'; clockOffsetMs: number }
-  /** The local cloud's answer to an `sdk` message: the HTTP status and JSON text `/admin` would have sent. */
-  | { type: 'sdkReply'; sdkId: number; status: number; json: string }
+  /** The local cloud's answer to a `request` message: the HTTP status and JSON text the route would have sent. */
+  | { type: 'reply'; requestId: number; status: number; json: string }
 
 export interface WorkerFailure {
   message: string
@@ -37,5 +39,8 @@ export type FromWorker =
   | { type: 'result'; callId: number; ok: true; json: string }
   | { type: 'result'; callId: number; ok: false; error: WorkerFailure }
   | { type: 'refused'; attempt: RefusedConnection }
-  /** An SDK call the function made to the local cloud's `/admin`: the body text it would have POSTed, and its x-local-function header. */
-  | { type: 'sdk'; sdkId: number; body: string; caller?: string }
+  /**
+   * A POST the function made to the local cloud itself (port-transport.ts): the SDK's call to
+   * `/admin` with its x-local-function header, or a fetch of a JSON endpoint; the body text.
+   */
+  | { type: 'request'; requestId: number; path: string; body: string; caller?: string }

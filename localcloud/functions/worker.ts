@@ -12,7 +12,7 @@ import { installNetworkGuard, onRefusedConnection } from '../network-guard'
 import { installLocalDate, setClockOffset } from './local-date'
 import type { FromWorker, ToWorker, WorkerData, WorkerFailure } from './protocol'
 import { installTransactionGuards } from './sdk-guards'
-import { receiveSdkReply, routeSdkThroughPort } from './sdk-transport'
+import { receiveReply, routeFetchThroughPort, routeSdkThroughPort, type SendOverPort } from './port-transport'
 
 type Handler = (event: unknown, context: unknown) => unknown
 
@@ -49,7 +49,7 @@ process.kill = ((pid: number, signal?: string | number) => {
 /**
  * Patches the SDK copy the function itself would load, wherever it resolves from: transaction
  * guards on its @cloudbase/database, and its calls to the local cloud's /admin over this worker's
- * port (sdk-transport.ts).
+ * port (port-transport.ts).
  */
 function guardFunctionSdk(functionDir: string): void {
   let databaseEntry: string
@@ -61,9 +61,13 @@ function guardFunctionSdk(functionDir: string): void {
     return // the function does not use the SDK
   }
   installTransactionGuards(require(databaseEntry))
-  const cloudUrl = process.env.LOCAL_CLOUD_URL
-  if (cloudUrl) routeSdkThroughPort(sdkEntry, cloudUrl, (sdkId, body, caller) => send({ type: 'sdk', sdkId, body, caller }))
+  if (cloudUrl) routeSdkThroughPort(sdkEntry, cloudUrl, overPort)
 }
+
+const cloudUrl = process.env.LOCAL_CLOUD_URL
+const overPort: SendOverPort = (requestId, path, body, caller) => send({ type: 'request', requestId, path, body, caller })
+// the function's fetch of the local cloud's own JSON endpoints (its local WeChat Pay and open API adapters)
+if (cloudUrl) routeFetchThroughPort(cloudUrl, data.portPaths, overPort)
 
 let handler: Handler | undefined
 let loadError: WorkerFailure | undefined
@@ -94,7 +98,7 @@ async function invoke(message: Extract<ToWorker, { type: 'invoke' }>): Promise<v
 }
 
 port.on('message', (message: ToWorker) => {
-  if (message.type === 'sdkReply') receiveSdkReply(message.sdkId, message.status, message.json)
+  if (message.type === 'reply') receiveReply(message.requestId, message.status, message.json)
   else if (message.type === 'clock') setClockOffset(message.clockOffsetMs)
   else if (message.type === 'invoke') void invoke(message)
 })

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto'
 import { CloudError } from '../errors'
-import { readJsonObject, sendJson } from '../http'
 import type { LocalCloud, LocalCloudModule } from '../server'
 
 /** WeChat's cloudIDs are valid for five minutes. */
@@ -22,15 +21,13 @@ export class OpenDataModule implements LocalCloudModule {
   private readonly entries = new Map<string, { data: unknown; expiresAt: number }>()
 
   attach(cloud: LocalCloud): void {
-    cloud.router.add('POST', /^\/_local\/open-data$/, async ({ req, res }) => {
-      const body = await readJsonObject(req)
+    cloud.addJsonEndpoint('/_local/open-data', (body) => {
       if (typeof body.data !== 'object' || body.data === null || Array.isArray(body.data)) throw new CloudError('INVALID_PARAM', 'data must be an object')
-      sendJson(res, 200, { cloudID: this.issue(body.data, cloud.clock.now()) })
+      return { cloudID: this.issue(body.data, cloud.clock.now()) }
     })
-    cloud.router.add('POST', /^\/_local\/open-data\/resolve$/, async ({ req, res }) => {
-      const body = await readJsonObject(req)
+    cloud.addJsonEndpoint('/_local/open-data/resolve', (body) => {
       if (!Array.isArray(body.list) || body.list.some((id) => typeof id !== 'string')) throw new CloudError('INVALID_PARAM', 'list must be an array of cloudID strings')
-      sendJson(res, 200, { list: (body.list as string[]).map((id) => this.resolve(id, cloud.clock.now())) })
+      return { list: (body.list as string[]).map((id) => this.resolve(id, cloud.clock.now())) }
     })
   }
 

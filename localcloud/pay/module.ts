@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import { CloudError } from '../errors'
-import { readJsonObject, sendJson } from '../http'
+import { sendJson } from '../http'
 import type { FunctionsModule } from '../functions/module'
 import { LOCAL_APPID } from '../functions/module'
-import type { LocalCloud, LocalCloudModule } from '../server'
+import type { JsonEndpoint, LocalCloud, LocalCloudModule } from '../server'
 
 /** The merchant the simulator answers as. */
 const LOCAL_MCH_ID = '1900000100'
@@ -135,8 +135,7 @@ export class PayModule implements LocalCloudModule {
 
   attach(cloud: LocalCloud): void {
     this.cloud = cloud
-    const route = (api: string, handler: (body: Record<string, unknown>) => Promise<object> | object) =>
-      cloud.router.add('POST', new RegExp(`^/_local/pay/${api}$`), async ({ req, res }) => sendJson(res, 200, await handler(await readJsonObject(req))))
+    const route = (api: string, handler: JsonEndpoint) => cloud.addJsonEndpoint(`/_local/pay/${api}`, handler)
     route('unifiedOrder', (b) => this.unifiedOrder(b))
     route('queryOrder', (b) => this.queryOrder(b))
     route('closeOrder', (b) => this.closeOrder(b))

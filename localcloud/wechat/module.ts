@@ -1,4 +1,4 @@
-import { readJsonObject, sendJson } from '../http'
+import { sendJson } from '../http'
 import { CloudError } from '../errors'
 import type { LocalCloud, LocalCloudModule } from '../server'
 
@@ -28,20 +28,18 @@ export class WeChatOutboxModule implements LocalCloudModule {
 
   attach(cloud: LocalCloud): void {
     this.cloud = cloud
-    cloud.router.add('POST', /^\/_local\/wechat\/outbox$/, async ({ req, res }) => {
-      const body = await readJsonObject(req)
+    cloud.addJsonEndpoint('/_local/wechat/outbox', (body) => {
       if (typeof body.api !== 'string' || body.api === '') throw new CloudError('INVALID_PARAM', 'give {"api", "request"}', 400)
-      sendJson(res, 200, this.record(body.api, body.request))
+      return this.record(body.api, body.request)
     })
     cloud.router.add('GET', /^\/_local\/wechat\/outbox$/, ({ res, url }) => {
       const api = url.searchParams.get('api')
       sendJson(res, 200, { entries: this.entries.filter((e) => !api || e.api === api) })
     })
-    cloud.router.add('POST', /^\/_local\/wechat\/failures$/, async ({ req, res }) => {
-      const body = await readJsonObject(req)
+    cloud.addJsonEndpoint('/_local/wechat/failures', (body) => {
       if (typeof body.api !== 'string' || !Number.isInteger(body.count)) throw new CloudError('INVALID_PARAM', 'give {"api", "count", "errcode"?}', 400)
       this.failures.set(body.api, { count: body.count as number, errcode: Number.isInteger(body.errcode) ? (body.errcode as number) : -1 })
-      sendJson(res, 200, { ok: true })
+      return { ok: true }
     })
   }
 

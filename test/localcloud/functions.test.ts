@@ -138,6 +138,42 @@ describe('SDK and in-process callers', () => {
   })
 })
 
+describe("a function's fetch of the local cloud's own JSON endpoints (over its worker port)", () => {
+  /** The same POST straight from the test, over HTTP. */
+  async function overHttp(urlPath: string, body: string): Promise<{ status: number; ok: boolean; contentType: string | null; body: any }> {
+    const res = await fetch(`${t.url}${urlPath}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body })
+    return { status: res.status, ok: res.ok, contentType: res.headers.get('content-type'), body: await res.json() }
+  }
+  const withoutRequestId = ({ body, ...rest }: { body: any }) => ({ ...rest, body: { ...body, requestId: body.requestId === undefined ? undefined : expect.any(String) } })
+
+  test('answers what HTTP answers: the result, a typed 400 for a bad field or a body that is not JSON', async () => {
+    const cases: Array<[string, string]> = [
+      ['/_local/wechat/failures', JSON.stringify({ api: 'selfFetch.test', count: 0 })],
+      ['/_local/wechat/failures', JSON.stringify({ api: 'selfFetch.test' })],
+      ['/_local/wechat/failures', '{not json'],
+      ['/_local/open-data/resolve', '[1]'],
+      ['/_local/open-data/resolve', JSON.stringify({ list: ['local_unknown'] })],
+    ]
+    for (const [urlPath, body] of cases) {
+      const fromFunction = (await t.invoke('selfFetch', { path: urlPath, body })) as any
+      expect(fromFunction).toEqual(withoutRequestId(await overHttp(urlPath, body)))
+    }
+    const answers = await Promise.all(cases.map(([urlPath, body]) => t.invoke('selfFetch', { path: urlPath, body }) as Promise<any>))
+    expect(answers.map((a) => a.status)).toEqual([200, 400, 400, 400, 200])
+    expect(answers[1].body).toMatchObject({ code: 'INVALID_PARAM' })
+    expect(answers[2].body).toMatchObject({ code: 'INVALID_REQUEST_BODY' })
+  })
+
+  test("a cloudID issued over HTTP resolves from the function, and other routes still work over HTTP", async () => {
+    const issued = await overHttp('/_local/open-data', JSON.stringify({ data: { openGId: 'g-1' } }))
+    const resolved = (await t.invoke('selfFetch', { path: '/_local/open-data/resolve', body: JSON.stringify({ list: [issued.body.cloudID] }) })) as any
+    expect(resolved).toMatchObject({ status: 200, body: { list: [{ cloudID: issued.body.cloudID, data: { openGId: 'g-1' } }] } })
+    // not a JSON endpoint: the function's fetch goes over HTTP as before
+    expect(await t.invoke('selfFetch', { path: '/_local/counters/reset', body: '' })).toMatchObject({ status: 200, body: { total: 0 } })
+    expect(await t.invoke('selfFetch', { path: '/_local/nowhere', body: '{}' })).toMatchObject({ status: 404, body: { code: 'INVALID_ACTION' } })
+  })
+})
+
 describe('the local clock', () => {
   test('Date.now(), new Date() and Date() inside a function follow clock.advance; explicit dates do not move', async () => {
     const before = (await t.invoke('clock')) as { now: number; newDate: number }
