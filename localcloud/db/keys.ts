@@ -123,13 +123,15 @@ export function documentKeys(doc: unknown, fields: IndexField[], maxKeys = 1000)
   let multikey = false
   for (const f of fields) {
     const raw = valuesAtPath(doc, f.path)
-    const values = dedupe(raw)
+    // one value (no array on the path), as in nearly every write: nothing to deduplicate
+    const values = raw.length === 1 ? raw : dedupe(raw)
     if (values.length > 1 || raw.length > 1) multikey = true
     const next: number[][] = []
     for (const prefix of partials) for (const v of values) next.push(prefix.concat(encodeComponent(v, f.descending)))
     if (next.length > maxKeys) throw new RangeError(`a document would add more than ${maxKeys} keys to one index`)
     partials = next
   }
+  if (partials.length === 1) return { keys: [Buffer.from(partials[0])], multikey }
   const unique = new Map<string, Buffer>()
   for (const p of partials) {
     const b = Buffer.from(p)

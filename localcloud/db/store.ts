@@ -112,7 +112,17 @@ export class DocumentStore {
   constructor(file: string) {
     fs.mkdirSync(path.dirname(file), { recursive: true })
     this.sqlite = new BetterSqlite3(file)
-    this.sqlite.pragma('journal_mode = WAL')
+    // one connection, the local cloud's: no file locks and no shared-memory WAL index to take on
+    // every transaction (it held ~40 fcntl calls a purchase); a second process on the same data
+    // folder is refused (SQLITE_BUSY) instead of sharing it
+    this.sqlite.pragma('locking_mode = EXCLUSIVE')
+    try {
+      this.sqlite.pragma('journal_mode = WAL')
+    } catch (e) {
+      this.sqlite.close()
+      if ((e as { code?: string }).code === 'SQLITE_BUSY') throw new Error(`${file} is in use by another local cloud: one data folder serves one local cloud at a time (stop the other, or give this one its own DATA_DIR)`)
+      throw e
+    }
     // NORMAL in WAL mode: a committed write survives a process crash (kill -9); only power loss can drop the last ones.
     this.sqlite.pragma('synchronous = NORMAL')
     this.sqlite.exec(`

@@ -88,6 +88,8 @@ export class PayModule implements LocalCloudModule {
   private readonly payments = new Map<string, SimPayment>()
   /** While true, accepted refunds are not notified until `POST /_local/pay/notifyRefund` (a late notification). */
   private holdRefundNotifications = false
+  /** The state file, open for appending from the first save until stop. */
+  private stateFd?: number
   /** Failures a test asked for: the next `count` calls of an API answer `errCode` (`POST /_local/pay/failures`). */
   private readonly failures = new Map<string, { count: number; errCode: string }>()
   private stopped = false
@@ -121,7 +123,10 @@ export class PayModule implements LocalCloudModule {
     const file = this.options.stateFile
     if (!file) return
     const stored: StoredPayment = { ...p, refunds: [...p.refunds] }
-    fs.appendFileSync(file, JSON.stringify(stored) + '\n')
+    const line = JSON.stringify(stored) + '\n'
+    if (this.stopped) return fs.appendFileSync(file, line) // a late change of a call still running at stop
+    this.stateFd ??= fs.openSync(file, 'a')
+    fs.writeSync(this.stateFd, line)
   }
 
   /** After a restart, WeChat goes on delivering what was not acknowledged: payment and refund notifications. */
@@ -171,6 +176,8 @@ export class PayModule implements LocalCloudModule {
 
   stop(): void {
     this.stopped = true
+    if (this.stateFd !== undefined) fs.closeSync(this.stateFd)
+    this.stateFd = undefined
   }
 
   private unifiedOrder(b: Record<string, unknown>): object {

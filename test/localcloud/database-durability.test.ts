@@ -33,6 +33,20 @@ test('prints the ready line, closes cleanly on SIGTERM, and committed writes sur
   }
 }, 60_000)
 
+test('a second local cloud on the same data folder is refused with a clear error, and the first goes on serving', async () => {
+  const first = await startServer(dataDir)
+  try {
+    await expect(startServer(dataDir)).rejects.toThrow(/in use by another local cloud: one data folder serves one local cloud at a time/)
+    const db = sdk(first.url)
+    await db.createCollection('still')
+    await db.collection('still').add({ n: 1 })
+    expect((await db.collection('still').count()).total).toBe(1)
+  } finally {
+    first.child.kill('SIGTERM')
+    await exited(first.child)
+  }
+})
+
 test('kill -9 during a stream of batch writes keeps every acknowledged batch whole and the file consistent', async () => {
   const first = await startServer(dataDir)
   const db = sdk(first.url)
