@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto'
 import { Clock } from './clock'
 import { RoundTripCounters } from './counters'
 import { CloudError } from './errors'
-import { Router, parseJsonObject, readJsonObject, sendJson } from './http'
+import { Router, parseJsonObject, readJsonObject, sendJson, sendJsonText } from './http'
 
 export interface LocalCloudOptions {
   /** Port on 127.0.0.1; 0 picks a free one. */
@@ -179,8 +179,7 @@ export class LocalCloud {
         return
       }
       const { status, json } = this.errorReply(err)
-      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(json) })
-      res.end(json)
+      sendJsonText(res, status, json)
     }
   }
 
