@@ -117,7 +117,7 @@ export function registerDatabaseActions(cloud: LocalCloud, engine: DatabaseEngin
   counted('database.modifyAndReturnDoc', (params) => {
     const data = parseWireObject(params.data, 'data', now())
     const result = engine.modifyAndReturn(params.collectionName as string, query(params), data, txOf(params))
-    return { data: { updated: result.updated, doc: result.doc ? toWire(result.doc) : null } }
+    return { data: { updated: result.updated, doc: result.doc ? (result.text ?? toWire(result.doc)) : null } }
   })
 
   counted('database.aggregateDocuments', (params) => {

@@ -135,22 +135,27 @@ function assertUpdateFits(doc: Doc, modifier: Doc): void {
   }
 }
 
-/** What an update may contain: MongoDB update operators, or (merge semantics) plain fields to set. */
-export function applyUpdate(current: Doc, update: Doc): { doc: Doc; changed: boolean } {
+/**
+ * What an update may contain: MongoDB update operators, or (merge semantics) plain fields to set.
+ * Answers the updated document: a copy, or `current` itself changed when `inPlace` (the caller's
+ * own copy, whose index keys it kept: see DocumentStore.keepIndexKeys).
+ */
+export function applyUpdate(current: Doc, update: Doc, inPlace = false): { doc: Doc; changed: boolean } {
   assertSupported(update, 'update')
   const keys = Object.keys(update)
   const operators = keys.filter((k) => k.startsWith('$'))
   if (operators.length > 0 && operators.length !== keys.length) throw new CloudError('INVALID_PARAM', 'an update mixes operators and plain fields')
   const modifier = operators.length === 0 ? { $set: update } : update
   assertUpdateFits(current, modifier)
-  const next = structuredClone(current)
+  const id = current._id
+  const next = inPlace ? current : structuredClone(current)
   let changed: string[]
   try {
     changed = mingoUpdate(next, modifier)
   } catch (e) {
     throw new CloudError('INVALID_PARAM', `invalid update: ${(e as Error).message}`)
   }
-  if (changed.some((p) => p === '_id' || p.startsWith('_id.')) || next._id !== current._id) throw new CloudError('INVALID_PARAM', 'the _id of a document cannot be updated')
+  if (changed.some((p) => p === '_id' || p.startsWith('_id.')) || next._id !== id) throw new CloudError('INVALID_PARAM', 'the _id of a document cannot be updated')
   return { doc: next, changed: changed.length > 0 }
 }
 
@@ -291,7 +296,8 @@ export class DatabaseEngine {
       const targets = this.store.find(collection, filter, { limit: options.multi ? undefined : 1 })
       let updated = 0
       for (const current of targets) {
-        const next = options.merge ? applyUpdate(current.doc, data) : { doc: replacement(current.id, data), changed: true }
+        if (options.merge) this.store.keepIndexKeys(collection, current)
+        const next = options.merge ? applyUpdate(current.doc, data, true) : { doc: replacement(current.id, data), changed: true }
         if (!next.changed) continue
         this.store.put(collection, next.doc, current)
         updated++
@@ -321,8 +327,8 @@ export class DatabaseEngine {
     })
   }
 
-  /** Updates the first matching document and returns it as updated (`updateAndReturn`). */
-  modifyAndReturn(collection: string, filter: Doc, data: Doc, txId?: string): { updated: number; doc: Doc | null } {
+  /** Updates the first matching document and returns it as updated (`updateAndReturn`), with its stored text when it has one. */
+  modifyAndReturn(collection: string, filter: Doc, data: Doc, txId?: string): { updated: number; doc: Doc | null; text?: string } {
     if (txId) {
       const tx = this.activeTransaction(txId)
       const [target] = this.find(collection, filter, [], 0, 1, txId)
@@ -338,9 +344,11 @@ export class DatabaseEngine {
     return this.store.atomically(() => {
       const [target] = this.store.find(collection, filter, { limit: 1 })
       if (!target) return { updated: 0, doc: null }
-      const next = applyUpdate(target.doc, data)
-      if (!next.changed) return { updated: 0, doc: target.doc }
-      return { updated: 1, doc: this.store.put(collection, next.doc, target).doc }
+      this.store.keepIndexKeys(collection, target)
+      const next = applyUpdate(target.doc, data, true)
+      if (!next.changed) return { updated: 0, doc: target.doc, text: target.text }
+      const written = this.store.put(collection, next.doc, target)
+      return { updated: 1, doc: written.doc, text: written.text }
     })
   }
 

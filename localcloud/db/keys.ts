@@ -21,12 +21,16 @@ export const TAG = {
 /** Bytes strictly above every encoded component: `prefix + HIGH` bounds all keys starting with `prefix`. */
 export const HIGH = 0xff
 
+/** Scratch space for a number's IEEE 754 bytes (big-endian), reused by every encoding. */
+const NUMBER_BYTES = new DataView(new ArrayBuffer(8))
+
 function encodeNumber(n: number, out: number[]): void {
-  const buf = Buffer.allocUnsafe(8)
-  buf.writeDoubleBE(n === 0 ? 0 : n) // -0 and 0 are one key
-  if (buf[0] & 0x80) for (let i = 0; i < 8; i++) buf[i] = ~buf[i] & 0xff
-  else buf[0] |= 0x80
-  for (let i = 0; i < 8; i++) out.push(buf[i])
+  NUMBER_BYTES.setFloat64(0, n === 0 ? 0 : n) // -0 and 0 are one key
+  const negative = NUMBER_BYTES.getUint8(0) & 0x80
+  for (let i = 0; i < 8; i++) {
+    const byte = NUMBER_BYTES.getUint8(i)
+    out.push(negative ? ~byte & 0xff : i === 0 ? byte | 0x80 : byte)
+  }
 }
 
 function encodeText(text: string, out: number[]): void {
@@ -122,26 +126,29 @@ export function documentKeys(doc: unknown, fields: IndexField[], maxKeys = 1000)
   let partials: number[][] = [[]]
   let multikey = false
   for (const f of fields) {
-    const raw = valuesAtPath(doc, f.path)
+    const values = valuesAtPath(doc, f.path)
+    if (values.length > 1) multikey = true
     // one value (no array on the path), as in nearly every write: nothing to deduplicate
-    const values = raw.length === 1 ? raw : dedupe(raw)
-    if (values.length > 1 || raw.length > 1) multikey = true
+    const components = values.length === 1 ? [encodeComponent(values[0], f.descending)] : distinctComponents(values, f.descending)
     const next: number[][] = []
-    for (const prefix of partials) for (const v of values) next.push(prefix.concat(encodeComponent(v, f.descending)))
+    for (const prefix of partials) for (const c of components) next.push(prefix.length === 0 ? c : prefix.concat(c))
     if (next.length > maxKeys) throw new RangeError(`a document would add more than ${maxKeys} keys to one index`)
     partials = next
   }
-  if (partials.length === 1) return { keys: [Buffer.from(partials[0])], multikey }
-  const unique = new Map<string, Buffer>()
-  for (const p of partials) {
-    const b = Buffer.from(p)
-    unique.set(b.toString('hex'), b)
-  }
-  return { keys: [...unique.values()], multikey }
+  // distinct components make distinct keys: every encoding is prefix-free
+  return { keys: partials.map((p) => Buffer.from(p)), multikey }
 }
 
-function dedupe(values: unknown[]): unknown[] {
-  const seen = new Map<string, unknown>()
-  for (const v of values) seen.set(Buffer.from(encodeComponent(v, false)).toString('latin1'), v)
-  return [...seen.values()]
+/** Each distinct value's component bytes, encoded once (equal values encode to equal bytes). */
+function distinctComponents(values: unknown[], descending: boolean): number[][] {
+  const seen = new Set<string>()
+  const out: number[][] = []
+  for (const v of values) {
+    const bytes = encodeComponent(v, descending)
+    const key = String.fromCharCode(...bytes)
+    if (seen.has(key)) continue
+    seen.add(key)
+    out.push(bytes)
+  }
+  return out
 }

@@ -24,6 +24,8 @@ export interface StoredDoc {
   v: number
   doc: Doc
   text: string
+  /** The index keys of this version by index name, when taken before its `doc` was changed in place (keepIndexKeys). */
+  keys?: Map<string, Buffer[]>
 }
 
 export interface FindOptions {
@@ -267,12 +269,20 @@ export class DocumentStore {
     return row && { id: row.id, v: row.v, text: row.doc, doc: fromStored(row.doc) }
   }
 
+  /**
+   * Takes the index keys of a version read for an update, so that the update may change its
+   * `doc` in place (no copy of a large document) and `put` still knows which keys to replace.
+   */
+  keepIndexKeys(collection: string, stored: StoredDoc): void {
+    const info = this.collection(collection)
+    stored.keys = new Map(info.indexes.map((index) => [index.name, documentKeys(stored.doc, index.fields).keys]))
+  }
+
   /** Writes a document (insert when `previous` is absent), keeping every index in step; returns the new version. */
   put(collection: string, doc: Doc, previous?: StoredDoc): StoredDoc {
     const info = this.collection(collection)
     const id = String(doc._id)
     const text = toWire(doc)
-    const stored = fromStored(text)
     return this.atomically(() => {
       let v = 1
       if (previous) {
@@ -288,17 +298,18 @@ export class DocumentStore {
       }
       for (const index of info.indexes) {
         const stmts = info.keyStatements.get(index.name)!
-        const next = documentKeys(stored, index.fields)
+        // the document as given: its stored text reads back with the same indexed values
+        const next = documentKeys(doc, index.fields)
         if (next.multikey) this.markMultikey(collection, index)
-        const before = previous ? documentKeys(previous.doc, index.fields).keys : []
-        // the common case, one key before and after and the same: nothing to write, nothing to compare as hex
+        const before = previous ? (previous.keys?.get(index.name) ?? documentKeys(previous.doc, index.fields).keys) : []
+        // the common case, one key before and after and the same: nothing to write, nothing to compare as strings
         if (before.length === 1 && next.keys.length === 1 && before[0].equals(next.keys[0])) continue
-        const beforeHex = new Set(before.map((k) => k.toString('hex')))
-        const nextHex = new Set(next.keys.map((k) => k.toString('hex')))
-        for (const k of before) if (!nextHex.has(k.toString('hex'))) stmts.remove.run(k, id)
-        for (const k of next.keys) if (!beforeHex.has(k.toString('hex'))) this.insertKey(stmts.insert, index, k, id)
+        const beforeBytes = new Set(before.map((k) => k.toString('latin1')))
+        const nextBytes = new Set(next.keys.map((k) => k.toString('latin1')))
+        for (const k of before) if (!nextBytes.has(k.toString('latin1'))) stmts.remove.run(k, id)
+        for (const k of next.keys) if (!beforeBytes.has(k.toString('latin1'))) this.insertKey(stmts.insert, index, k, id)
       }
-      return { id, v, text, doc: stored }
+      return storedVersion(id, v, text)
     })
   }
 
@@ -394,6 +405,19 @@ export class DocumentStore {
   all(collection: string): Doc[] {
     const info = this.collection(collection)
     return (info.scanAll.all() as Array<{ doc: string }>).map((r) => fromStored(r.doc))
+  }
+}
+
+/** A version just written: its document is read back from its text only if someone asks for it. */
+function storedVersion(id: string, v: number, text: string): StoredDoc {
+  let doc: Doc | undefined
+  return {
+    id,
+    v,
+    text,
+    get doc() {
+      return (doc ??= fromStored(text))
+    },
   }
 }
 
