@@ -32,6 +32,10 @@ function describe(err: unknown): WorkerFailure {
   return { message: typeof err === 'string' ? err : JSON.stringify(err) ?? String(err) }
 }
 
+// A worker's process.env is a native store behind a lock, and the SDK reads some twenty variables
+// of it on every call (getCloudbaseContext): a copy answers the same at half the cost, and still
+// keeps what is assigned to it as a string, as Node's does.
+process.env = new Proxy({ ...process.env }, { set: (env, key, value) => Reflect.set(env, key, String(value)) })
 installNetworkGuard(`function:${data.functionName}`)
 onRefusedConnection((attempt) => send({ type: 'refused', attempt }))
 setClockOffset(data.clockOffsetMs)

@@ -37,6 +37,9 @@ describe('client endpoint POST /functions/<name>', () => {
       processOpenid: null,
       event: { tag: 'a', nested: { n: 1 } },
     })
+    expect(body.result.environment).toMatchObject({ cloudUrlSet: true, assignedType: 'string' })
+    const again = (await callFromClient('whoami', { tag: 'b' })).body.result.environment
+    expect(again.calls).toBe(String(Number(body.result.environment.calls) + 1))
   })
 
   test('50 concurrent calls from different openids each see only their own caller', async () => {
