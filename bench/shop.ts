@@ -27,6 +27,16 @@ const SELLER_OPENID = 'o-bench-seller'
 
 const round = (n: number, digits = 3) => roundTo(n, digits)
 
+/** The machine's CPU time counters (Linux /proc/stat, in ticks): total and steal; undefined elsewhere. */
+function hostCpuTimes(): { total: number; steal: number } | undefined {
+  try {
+    const fields = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1, 9).map(Number)
+    return { total: fields.reduce((a, b) => a + b, 0), steal: fields[7] ?? 0 }
+  } catch {
+    return undefined
+  }
+}
+
 async function post(url: string, body: unknown, openid?: string): Promise<any> {
   const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(openid ? { 'x-wx-openid': openid } : {}) }, body: JSON.stringify(body) })
   const json = await res.json()
@@ -148,14 +158,18 @@ async function main(): Promise<void> {
     await post(`${cloud.url}/_local/counters/reset`, {})
 
     // CPU time of this process, which is the whole local cloud: server, SQLite and the function
-    // workers (threads), and the buyers' thread. Per purchase it varies far less than purchases/s when others share the cores.
+    // workers (threads), and the buyers' thread. On a shared host it moves with purchases/s (the
+    // same work takes longer when neighbours crowd the caches); steal is the time the host took
+    // the cores outright.
     const cpu0 = process.cpuUsage()
+    const host0 = hostCpuTimes()
     // the main thread (HTTP, the database, dispatch) is the one that serialises everything: its busy time per purchase
     const elu0 = performance.eventLoopUtilization()
     const start = performance.now()
     const { latencies, redelivered } = await runBuyers({ url: cloud.url, productIds, buyers: BUYERS, from: 0, count: PURCHASES, concurrency: CONCURRENCY })
     const seconds = (performance.now() - start) / 1000
     const cpu = process.cpuUsage(cpu0)
+    const host1 = hostCpuTimes()
     const mainBusyMs = performance.eventLoopUtilization(elu0).active
     const counters = (await (await fetch(`${cloud.url}/_local/counters`)).json()) as { total: number; byFunction: Record<string, number>; byAction: Record<string, number> }
     const purchasesPerSecond = PURCHASES / seconds
@@ -165,6 +179,7 @@ async function main(): Promise<void> {
     console.log(`database round trips per purchase: ${dbRoundTripsPerPurchase.toFixed(2)}; notifications given up by the simulator and confirmed again: ${redelivered}`)
     console.log(`CPU per purchase (the whole local cloud, its function workers and the buyers' thread, user + system): ${((cpu.user + cpu.system) / 1000 / PURCHASES).toFixed(2)} ms`)
     console.log(`main thread busy per purchase (the local cloud's server, database and dispatch): ${(mainBusyMs / PURCHASES).toFixed(2)} ms`)
+    if (host0 && host1) console.log(`host steal while measuring (CPU time the hypervisor gave others): ${((100 * (host1.steal - host0.steal)) / Math.max(1, host1.total - host0.total)).toFixed(1)}%`)
     console.log(`  by function: ${Object.entries(counters.byFunction).map(([k, v]) => `${k} ${(v / PURCHASES).toFixed(2)}`).join(', ')}`)
     console.log(`  by action: ${Object.entries(counters.byAction).map(([k, v]) => `${k} ${(v / PURCHASES).toFixed(2)}`).join(', ')}`)
 
