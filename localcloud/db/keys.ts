@@ -6,6 +6,12 @@
  * bytes inverted.
  */
 
+import { types } from 'node:util'
+
+// Dates and regular expressions are recognised whatever realm made them: a document copied with
+// structuredClone inside a vm context (jest) holds the outer realm's Dates.
+const { isDate, isRegExp } = types
+
 export const TAG = {
   null: 0x10,
   nan: 0x1f,
@@ -54,10 +60,10 @@ export function encodeValue(value: unknown, out: number[]): void {
     out.push(TAG.string)
     encodeText(value, out)
   } else if (typeof value === 'boolean') out.push(TAG.boolean, value ? 1 : 0)
-  else if (value instanceof Date) {
+  else if (isDate(value)) {
     out.push(TAG.date)
     encodeNumber(value.getTime(), out)
-  } else if (value instanceof RegExp) {
+  } else if (isRegExp(value)) {
     out.push(TAG.regexp)
     encodeText(String(value), out)
   } else if (Array.isArray(value)) {
@@ -83,7 +89,7 @@ export function typeTag(value: unknown): number | undefined {
   if (typeof value === 'number') return Number.isNaN(value) ? undefined : TAG.number
   if (typeof value === 'string') return TAG.string
   if (typeof value === 'boolean') return TAG.boolean
-  if (value instanceof Date) return TAG.date
+  if (isDate(value)) return TAG.date
   if (value === null) return TAG.null
   return undefined
 }
@@ -102,7 +108,7 @@ export function valuesAtPath(doc: unknown, path: string[], depth = 0): unknown[]
     if (Array.isArray(doc)) return doc.length === 0 ? [null] : doc
     return [doc === undefined ? null : doc]
   }
-  if (doc === null || doc === undefined || typeof doc !== 'object' || doc instanceof Date || doc instanceof RegExp) return [null]
+  if (doc === null || doc === undefined || typeof doc !== 'object' || isDate(doc) || isRegExp(doc)) return [null]
   const segment = path[depth]
   if (Array.isArray(doc)) {
     const out: unknown[] = []

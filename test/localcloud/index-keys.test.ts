@@ -1,3 +1,4 @@
+import vm from 'node:vm'
 import fc from 'fast-check'
 import { compare as mingoCompare } from 'mingo/util'
 import { documentKeys, encodeComponent, valuesAtPath, type IndexField } from '../../localcloud/db/keys'
@@ -53,6 +54,15 @@ describe('index keys', () => {
       }),
       { numRuns: 1000 },
     )
+  })
+
+  test("a Date or RegExp from another realm (structuredClone under jest's vm) keys as one of ours", () => {
+    const foreign = vm.runInNewContext('({ at: new Date(1764288000000), re: /tea/i })') as { at: Date; re: RegExp }
+    expect(foreign.at instanceof Date).toBe(false)
+    for (const name of ['at', 're'] as const) {
+      const ours = { at: new Date(1764288000000), re: /tea/i }[name]
+      expect(documentKeys(foreign, [field(name)]).keys).toEqual(documentKeys({ [name]: ours }, [field(name)]).keys)
+    }
   })
 
   test('equal values in an array make one key, -0 and 0 included', () => {
