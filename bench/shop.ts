@@ -159,8 +159,8 @@ async function main(): Promise<void> {
 
     // CPU time of this process, which is the whole local cloud: server, SQLite and the function
     // workers (threads), and the buyers' thread. On a shared host it moves with purchases/s (the
-    // same work takes longer when neighbours crowd the caches); steal is the time the host took
-    // the cores outright.
+    // same work takes longer, most likely when neighbours crowd the host); steal is the time the
+    // host took the cores outright.
     const cpu0 = process.cpuUsage()
     const host0 = hostCpuTimes()
     // the main thread (HTTP, the database, dispatch) is the one that serialises everything: its busy time per purchase
