@@ -304,10 +304,12 @@ export class DocumentStore {
         const before = previous ? (previous.keys?.get(index.name) ?? documentKeys(previous.doc, index.fields).keys) : []
         // the common case, one key before and after and the same: nothing to write, nothing to compare as strings
         if (before.length === 1 && next.keys.length === 1 && before[0].equals(next.keys[0])) continue
-        const beforeBytes = new Set(before.map((k) => k.toString('latin1')))
-        const nextBytes = new Set(next.keys.map((k) => k.toString('latin1')))
-        for (const k of before) if (!nextBytes.has(k.toString('latin1'))) stmts.remove.run(k, id)
-        for (const k of next.keys) if (!beforeBytes.has(k.toString('latin1'))) this.insertKey(stmts.insert, index, k, id)
+        const beforeBytes = before.map((k) => k.toString('latin1'))
+        const nextBytes = next.keys.map((k) => k.toString('latin1'))
+        const kept = new Set(nextBytes)
+        const had = new Set(beforeBytes)
+        for (let i = 0; i < before.length; i++) if (!kept.has(beforeBytes[i])) stmts.remove.run(before[i], id)
+        for (let i = 0; i < next.keys.length; i++) if (!had.has(nextBytes[i])) this.insertKey(stmts.insert, index, next.keys[i], id)
       }
       return storedVersion(id, v, text)
     })
