@@ -1,3 +1,4 @@
+import { types } from 'node:util'
 import { EJSON } from 'bson'
 import { CloudError } from '../errors'
 
@@ -104,12 +105,58 @@ export function parseWireObject(text: unknown, what: string, now: number): Doc {
   return value as Doc
 }
 
-/** Serialises a document the way CloudBase answers: canonical EJSON (dates as $date). */
-export function toWire(doc: unknown): string {
-  return EJSON.stringify(doc as Doc, { relaxed: false })
+/** A value JSON has no form for in an object (left out) or an array (null), as JSON.stringify does. */
+const omitted = (v: unknown) => v === undefined || typeof v === 'function' || typeof v === 'symbol'
+
+function writeValue(v: unknown): string {
+  switch (typeof v) {
+    case 'string':
+      return JSON.stringify(v)
+    case 'number':
+      if (Number.isFinite(v) && !Object.is(v, -0)) return String(v)
+      return `{"$numberDouble":"${Object.is(v, -0) ? '-0.0' : String(v)}"}`
+    case 'boolean':
+      return v ? 'true' : 'false'
+    case 'object': {
+      if (v === null) return 'null'
+      if (Array.isArray(v)) {
+        let out = '['
+        for (let i = 0; i < v.length; i++) out += (i === 0 ? '' : ',') + (omitted(v[i]) ? 'null' : writeValue(v[i]))
+        return out + ']'
+      }
+      // util.types rather than instanceof: a structuredClone under jest holds another realm's Dates
+      if (types.isDate(v)) {
+        const year = v.getUTCFullYear()
+        return year >= 1970 && year <= 9999 ? `{"$date":"${v.toISOString()}"}` : `{"$date":{"$numberLong":"${v.getTime()}"}}`
+      }
+      if (types.isRegExp(v)) return JSON.stringify({ $regularExpression: { pattern: v.source, options: [...v.flags].filter((f) => 'imsu'.includes(f)).sort().join('') } })
+      if (Object.getPrototypeOf(v) !== Object.prototype && '_bsontype' in v) return EJSON.stringify(v as Doc, { relaxed: true })
+      let out = '{'
+      for (const key of Object.keys(v)) {
+        const field = (v as Doc)[key]
+        if (omitted(field)) continue
+        out += (out.length === 1 ? '' : ',') + JSON.stringify(key) + ':' + writeValue(field)
+      }
+      return out + '}'
+    }
+    default:
+      return 'null'
+  }
 }
 
-/** Reads a stored document (canonical EJSON written by toWire) back. */
+/**
+ * Serialises a document as relaxed Extended JSON: numbers as JSON numbers (only NaN, the
+ * infinities and -0 wrapped in `$numberDouble`), dates as `{"$date": ISO-8601}` (years outside
+ * 1970-9999 as `$numberLong` milliseconds), regular expressions as `$regularExpression`. This is
+ * the stored form and the answer's: the SDK reads every answer with bson's `EJSON.parse`, which
+ * gives the same values for relaxed and canonical EJSON, and relaxed text costs it half the
+ * parsing (a canonical `{"$numberInt": "1"}` is an object to revive, a `$numberLong` date a Long).
+ */
+export function toWire(doc: unknown): string {
+  return writeValue(doc)
+}
+
+/** Reads a stored document back: relaxed EJSON as toWire writes it, or canonical as stored before. */
 export function fromStored(text: string): Doc {
   return decode(JSON.parse(text), 0) as Doc
 }

@@ -96,6 +96,49 @@ describe('database reply shapes through the real SDK', () => {
     expect(found.data).toHaveLength(1)
   })
 
+  test('every kind of value reads back as written: get, updateAndReturn, a transaction, aggregate', async () => {
+    await t.db.createCollection('values')
+    const values = {
+      int: 7,
+      big: 2 ** 40,
+      beyondSafe: 2 ** 60,
+      fraction: 0.1,
+      negative: -3.5,
+      nan: NaN,
+      infinity: Infinity,
+      minusInfinity: -Infinity,
+      text: 'quote " backslash \\ 中文 \u2028',
+      flag: false,
+      nothing: null,
+      at: new Date('2026-11-28T04:05:06.789Z'),
+      wholeSecond: new Date('2026-11-28T04:05:06.000Z'),
+      beforeEpoch: new Date(-86_400_000 - 1),
+      afterYear9999: new Date(Date.UTC(10000, 0, 1)),
+      list: [1, 'two', null, [3.25, { deep: new Date(0) }]],
+      nested: { a: { b: { c: 1 } } },
+      empty: {},
+      none: [],
+    }
+    const expectSame = (doc: Record<string, unknown>) => {
+      for (const [key, value] of Object.entries(values)) {
+        if (typeof value === 'number') expect([key, Object.is(doc[key], value)]).toEqual([key, true])
+        else expect([key, doc[key]]).toEqual([key, value])
+      }
+    }
+    await t.db.collection('values').doc('v').set({ ...values, pattern: /^tea.*cup$/im })
+    const [got] = (await t.db.collection('values').doc('v').get()).data
+    expectSame(got)
+    const returned = await t.db.collection('values').where({ _id: 'v' }).updateAndReturn({ touched: 1 })
+    expectSame(returned.doc)
+    const inTransaction = await t.db.runTransaction(async (tx: any) => (await tx.collection('values').doc('v').get()).data)
+    expectSame(inTransaction)
+    expectSame((await t.db.collection('values').aggregate().match({ _id: 'v' }).end()).data[0])
+    // the SDK answers a regular expression as bson's BSONRegExp, whatever the form on the wire
+    expect(got.pattern).toMatchObject({ pattern: '^tea.*cup$', options: 'im' })
+    // and the queries still match the stored values by type
+    expect((await t.db.collection('values').where({ beyondSafe: 2 ** 60, at: values.at, fraction: 0.1 }).count()).total).toBe(1)
+  })
+
   test('createCollection twice is refused; a missing collection throws DATABASE_COLLECTION_NOT_EXIST', async () => {
     await expect(t.db.createCollection('items')).rejects.toMatchObject({ code: 'DATABASE_COLLECTION_ALREADY_EXIST' })
     await expect(t.db.collection('no_such').get()).rejects.toMatchObject({ code: 'DATABASE_COLLECTION_NOT_EXIST' })
