@@ -37,16 +37,16 @@ export const answer = (errcode: number, errmsg: string): PayCallbackAnswer => ({
 
 /** How long a warm instance reuses the store's value model; the owner refits it nightly. */
 const MODEL_TTL_MS = 60_000
-let cachedModel: { model: ValueModel | undefined; day: string; readAt: number } | undefined
+let cachedModel: { model: ValueModel; day: string; readAt: number } | undefined
 
-/** The store's value model (settings/valueModel, refitted by the owner's timer), or the cold-start model. */
+/** The store's value model (settings/valueModel, refitted by the owner's timer), or the cold-start model (kept as long, it depends only on the day). */
 export async function storeValueModel(today: string): Promise<ValueModel> {
   const now = Date.now()
   if (!cachedModel || cachedModel.day !== today || now - cachedModel.readAt > MODEL_TTL_MS || now < cachedModel.readAt) {
     const { data } = await cloudApp().database().collection('settings').doc('valueModel').get()
-    cachedModel = { model: (data as Array<{ model?: ValueModel }>)[0]?.model, day: today, readAt: now }
+    cachedModel = { model: (data as Array<{ model?: ValueModel }>)[0]?.model ?? buildValueModel([], today), day: today, readAt: now }
   }
-  return cachedModel.model ?? buildValueModel([], today)
+  return cachedModel.model
 }
 
 type Outcome = { kind: 'paid'; order: OrderDoc } | { kind: 'duplicate'; order: OrderDoc } | { kind: 'refund'; order: OrderDoc } | { kind: 'refused'; errcode: number; errmsg: string }
