@@ -55,19 +55,21 @@ interface BuyersJob {
 }
 
 /**
- * The buyers: `concurrency` of them in flight, each purchase orders.create (and orders.pay if
- * create gave no payment), then the simulated wx.requestPayment confirm, which answers once
- * payCallback acknowledged the notification. They run in their own thread, as clients are not
- * part of the server: on the local cloud's main thread their HTTP client took ~0.5 ms of each
- * purchase from the server. Their CPU still counts in the process's CPU per purchase.
+ * The buyers: one thread that runs each job it is sent, `concurrency` purchases in flight, each
+ * orders.create (and orders.pay if create gave no payment), then the simulated wx.requestPayment
+ * confirm, which answers once payCallback acknowledged the notification. Clients are not part of
+ * the server: on the local cloud's main thread their HTTP client took ~0.5 ms of each purchase
+ * from the server. Their CPU still counts in the process's CPU per purchase. The same thread runs
+ * the warm-up and the measured jobs, so that its own code is optimised before the measurement, as
+ * the server's is (a fresh thread compiled its HTTP client while being measured).
  */
 const BUYERS_CODE = `
-const { parentPort, workerData: job } = require('node:worker_threads')
+const { parentPort } = require('node:worker_threads')
 const { performance } = require('node:perf_hooks')
 const http = require('node:http')
 // node:http over kept-alive connections, one per buyer in flight: fetch (undici) cost this thread
 // about 2.7 ms of CPU per purchase, a fifth of the whole process's, on the same two cores
-const agent = new http.Agent({ keepAlive: true, maxSockets: job.concurrency })
+const agent = new http.Agent({ keepAlive: true })
 function post(url, body, openid) {
   const payload = JSON.stringify(body)
   return new Promise((resolve, reject) => {
@@ -86,8 +88,7 @@ function post(url, body, openid) {
     req.end(payload)
   })
 }
-let redelivered = 0
-async function purchase(n) {
+async function purchase(job, n) {
   const openid = 'o-bench-buyer-' + (n % job.buyers)
   const created = await post(job.url + '/functions/orders', { action: 'create', data: { requestId: 'bench-' + n + '-purchase', lines: [{ skuId: job.productIds[n % job.productIds.length], quantity: 1 }] } }, openid)
   if (created.result?.ok !== true) throw new Error('create: ' + JSON.stringify(created))
@@ -98,37 +99,51 @@ async function purchase(n) {
   }
   // WeChat keeps delivering a notification the callback answered with "retry"; the simulator
   // gives up after 6 attempts, so a later confirm delivers it again
+  let redelivered = 0
   let confirmed = await post(job.url + '/_local/pay/confirm', { outTradeNo: orderId })
   for (let again = 0; confirmed.delivered !== true && again < 20; again++) {
     redelivered++
     confirmed = await post(job.url + '/_local/pay/confirm', { outTradeNo: orderId })
   }
   // the callback answered {errcode: 0}: the order is paid (the sold count checks every one)
-  if (confirmed.delivered === true) return
+  if (confirmed.delivered === true) return redelivered
   throw new Error('order ' + orderId + ': the payment notification was never acknowledged: ' + JSON.stringify(confirmed))
 }
-const latencies = []
-let next = job.from
-Promise.all(Array.from({ length: job.concurrency }, async () => {
-  while (next < job.from + job.count) {
-    const n = next++
-    const t0 = performance.now()
-    await purchase(n)
-    latencies.push(performance.now() - t0)
-  }
-})).then(() => { agent.destroy(); parentPort.postMessage({ latencies, redelivered }) }, (err) => parentPort.postMessage({ error: String(err && err.stack || err) }))
+async function run(job) {
+  agent.maxSockets = job.concurrency
+  const latencies = []
+  let redelivered = 0
+  let next = job.from
+  await Promise.all(Array.from({ length: job.concurrency }, async () => {
+    while (next < job.from + job.count) {
+      const n = next++
+      const t0 = performance.now()
+      redelivered += await purchase(job, n)
+      latencies.push(performance.now() - t0)
+    }
+  }))
+  return { latencies, redelivered }
+}
+parentPort.on('message', (job) => run(job).then((m) => parentPort.postMessage(m), (err) => parentPort.postMessage({ error: String(err && err.stack || err) })))
 `
 
-function runBuyers(job: BuyersJob): Promise<{ latencies: number[]; redelivered: number }> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(BUYERS_CODE, { eval: true, workerData: job })
-    worker.once('message', (m: { latencies: number[]; redelivered: number } | { error: string }) => {
-      void worker.terminate()
-      if ('error' in m) reject(new Error(m.error))
-      else resolve(m)
-    })
-    worker.once('error', reject)
-  })
+/** The buyers' thread; `run` sends it one job and resolves with its latencies once every purchase of the job is paid. */
+function startBuyers(): { run(job: BuyersJob): Promise<{ latencies: number[]; redelivered: number }>; stop(): Promise<number> } {
+  const worker = new Worker(BUYERS_CODE, { eval: true })
+  return {
+    run: (job) =>
+      new Promise((resolve, reject) => {
+        const failed = (err: Error) => reject(err)
+        worker.once('error', failed)
+        worker.once('message', (m: { latencies: number[]; redelivered: number } | { error: string }) => {
+          worker.off('error', failed)
+          if ('error' in m) reject(new Error(m.error))
+          else resolve(m)
+        })
+        worker.postMessage(job)
+      }),
+    stop: () => worker.terminate(),
+  }
 }
 
 async function main(): Promise<void> {
@@ -151,9 +166,10 @@ async function main(): Promise<void> {
     // warm-up, not measured: the function workers start and load their bundles, then WARM_UP
     // purchases as the measured ones run, so that V8 has optimised the hot code (the first few
     // hundred purchases run partly unoptimised and cost up to twice the CPU)
-    await runBuyers({ url: cloud.url, productIds, buyers: BUYERS, from: PURCHASES, count: 1, concurrency: 1 })
+    const buyers = startBuyers()
+    await buyers.run({ url: cloud.url, productIds, buyers: BUYERS, from: PURCHASES, count: 1, concurrency: 1 })
     const warmUpStart = performance.now()
-    await runBuyers({ url: cloud.url, productIds, buyers: BUYERS, from: PURCHASES + 1, count: WARM_UP, concurrency: CONCURRENCY })
+    await buyers.run({ url: cloud.url, productIds, buyers: BUYERS, from: PURCHASES + 1, count: WARM_UP, concurrency: CONCURRENCY })
     console.log(`warm-up (not measured): ${WARM_UP} purchases at ${(WARM_UP / ((performance.now() - warmUpStart) / 1000)).toFixed(1)} purchases/s`)
     await post(`${cloud.url}/_local/counters/reset`, {})
 
@@ -166,8 +182,9 @@ async function main(): Promise<void> {
     // the main thread (HTTP, the database, dispatch) is the one that serialises everything: its busy time per purchase
     const elu0 = performance.eventLoopUtilization()
     const start = performance.now()
-    const { latencies, redelivered } = await runBuyers({ url: cloud.url, productIds, buyers: BUYERS, from: 0, count: PURCHASES, concurrency: CONCURRENCY })
+    const { latencies, redelivered } = await buyers.run({ url: cloud.url, productIds, buyers: BUYERS, from: 0, count: PURCHASES, concurrency: CONCURRENCY })
     const seconds = (performance.now() - start) / 1000
+    await buyers.stop()
     const cpu = process.cpuUsage(cpu0)
     const host1 = hostCpuTimes()
     const mainBusyMs = performance.eventLoopUtilization(elu0).active
