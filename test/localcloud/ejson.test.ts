@@ -55,7 +55,7 @@ describe('stored and answered documents (relaxed EJSON)', () => {
   test('the SDK (bson EJSON.parse) reads an answer as it reads the canonical form of the same document', () => {
     const canonical = EJSON.stringify(withoutNegativeZero, { relaxed: false })
     expect(same(EJSON.parse(toWire(withoutNegativeZero)), EJSON.parse(canonical))).toBe(true)
-    expect(Object.is(EJSON.parse(toWire(doc)).negativeZero, -0)).toBe(true)
+    expect(Object.is((EJSON.parse(toWire(doc)) as { negativeZero: number }).negativeZero, -0)).toBe(true)
   })
 
   test('documents stored canonically by earlier versions read the same', () => {
