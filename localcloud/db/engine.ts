@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto'
 import { createRequire } from 'node:module'
 import path from 'node:path'
 import { Aggregator, update as mingoUpdateFresh } from 'mingo'
@@ -8,6 +7,7 @@ import * as pipelineOperators from 'mingo/operators/pipeline'
 import * as queryOperators from 'mingo/operators/query'
 import * as updateOperators from 'mingo/operators/update'
 import { CloudError } from '../errors'
+import { randomHex } from '../random'
 import type { Doc } from './ejson'
 import type { SortSpec } from './planner'
 import { assertSupported, compileFilter, newDocumentId, sortStored, type DocumentStore, type StoredDoc } from './store'
@@ -356,7 +356,7 @@ export class DatabaseEngine {
 
   startTransaction(): string {
     this.expireTransactions()
-    const id = `tx-${randomBytes(12).toString('hex')}`
+    const id = `tx-${randomHex(12)}`
     const tx: Transaction = { id, lastUsed: Date.now(), writes: new Map(), reads: new Map(), state: 'active' }
     this.transactions.set(id, tx)
     this.active.add(tx)

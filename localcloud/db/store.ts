@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import BetterSqlite3 from 'better-sqlite3'
@@ -7,6 +6,7 @@ import { Context } from 'mingo/core'
 import { Query as BaseQuery } from 'mingo/query'
 import * as queryOperators from 'mingo/operators/query'
 import { CloudError } from '../errors'
+import { randomHex } from '../random'
 import { fromStored, toWire, type Doc } from './ejson'
 import { documentKeys, type IndexField } from './keys'
 import { indexableConditions, planQuery, type IndexInfo, type Plan, type SortSpec } from './planner'
@@ -93,7 +93,7 @@ export function compileFilter(filter: Doc): { test(doc: Doc): boolean } {
 }
 
 export function newDocumentId(): string {
-  return randomBytes(16).toString('hex')
+  return randomHex(16)
 }
 
 function quote(identifier: string): string {

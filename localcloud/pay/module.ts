@@ -1,10 +1,10 @@
-import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import { CloudError } from '../errors'
 import { sendJson } from '../http'
 import type { FunctionsModule } from '../functions/module'
 import { LOCAL_APPID } from '../functions/module'
 import type { JsonEndpoint, LocalCloud, LocalCloudModule } from '../server'
+import { randomHex } from '../random'
 
 /** The merchant the simulator answers as. */
 const LOCAL_MCH_ID = '1900000100'
@@ -200,7 +200,7 @@ export class PayModule implements LocalCloudModule {
       openid,
       subMchId,
       functionName,
-      prepayId: `wx${randomBytes(14).toString('hex')}`,
+      prepayId: `wx${randomHex(14)}`,
       state: 'NOTPAY',
       refunds: new Map(),
       deliveries: 0,
@@ -208,7 +208,7 @@ export class PayModule implements LocalCloudModule {
     }
     this.payments.set(outTradeNo, payment)
     if (!existing) this.save(payment)
-    const nonce = randomBytes(16).toString('hex')
+    const nonce = randomHex(16)
     return {
       ...ok,
       resultCode: 'SUCCESS',
@@ -224,7 +224,7 @@ export class PayModule implements LocalCloudModule {
         nonceStr: nonce,
         package: `prepay_id=${payment.prepayId}`,
         signType: 'MD5',
-        paySign: randomBytes(16).toString('hex').toUpperCase(),
+        paySign: randomHex(16).toUpperCase(),
       },
     }
   }
@@ -265,7 +265,7 @@ export class PayModule implements LocalCloudModule {
     if (totalFee !== p.totalFee) return fail('INVALID_REQUEST', 'totalFee does not match the order')
     const refunded = [...p.refunds.values()].reduce((s, r) => s + r.refundFee, 0)
     if (!Number.isInteger(refundFee) || (refundFee as number) <= 0 || refunded + (refundFee as number) > p.totalFee) return fail('INVALID_REQUEST', 'refundFee exceeds what is left')
-    const refundId = `50${randomBytes(14).toString('hex')}`
+    const refundId = `50${randomHex(14)}`
     const refund: SimRefund = { refundId, refundFee: refundFee as number, deliveries: 0, delivered: false }
     if (typeof b.functionName === 'string' && b.functionName !== '') refund.functionName = b.functionName
     p.refunds.set(outRefundNo, refund)
@@ -349,7 +349,7 @@ export class PayModule implements LocalCloudModule {
     if (p.state === 'CLOSED') throw new CloudError('INVALID_PARAM', 'the order is closed: WeChat refuses the payment', 409)
     if (p.state === 'NOTPAY') {
       p.state = 'SUCCESS'
-      p.transactionId = `42${randomBytes(13).toString('hex')}`.slice(0, 28)
+      p.transactionId = `42${randomHex(13)}`.slice(0, 28)
       p.timeEnd = wechatTime(this.now())
       this.save(p)
     }
@@ -366,7 +366,7 @@ export class PayModule implements LocalCloudModule {
       mchId: LOCAL_MCH_ID,
       subAppid: LOCAL_APPID,
       subMchId: p.subMchId,
-      nonceStr: randomBytes(16).toString('hex'),
+      nonceStr: randomHex(16),
     }
   }
 
