@@ -266,7 +266,7 @@ export class DocumentStore {
   getById(collection: string, id: unknown): StoredDoc | undefined {
     if (typeof id !== 'string' && typeof id !== 'number') return undefined
     const row = this.collection(collection).getById.get(String(id)) as { id: string; v: number; doc: string } | undefined
-    return row && { id: row.id, v: row.v, text: row.doc, doc: fromStored(row.doc) }
+    return row && storedVersion(row.id, row.v, row.doc)
   }
 
   /**
@@ -340,7 +340,7 @@ export class DocumentStore {
         if (seen.has(row.id)) return undefined
         seen.add(row.id)
       }
-      return { id: row.id, v: row.v, text: row.doc, doc: fromStored(row.doc) }
+      return storedVersion(row.id, row.v, row.doc)
     }
     if (plan.kind === 'ids') {
       const ids = new Set(plan.ids.filter((id) => typeof id === 'string' || typeof id === 'number').map(String))
@@ -374,7 +374,9 @@ export class DocumentStore {
     const sort = options.sort ?? []
     const skip = options.skip ?? 0
     const limit = options.limit ?? Number.POSITIVE_INFINITY
-    const matcher = compileFilter(filter)
+    // `{_id: 'x'}` alone: the row found by its id is the match, and its text is never parsed
+    // unless someone reads its document (a read by id answers with the stored text)
+    const matcher = isStringIdFilter(filter) ? undefined : compileFilter(filter)
     const plan = planQuery(filter, sort, info.indexes)
     const needles = plan.kind === 'scan' ? requiredStrings(filter) : []
     const streamable = sort.length === 0 || (plan.kind === 'index' && plan.ordered)
@@ -382,7 +384,7 @@ export class DocumentStore {
     if (streamable) {
       let skipped = 0
       for (const candidate of this.candidates(info, plan, needles)) {
-        if (!matcher.test(candidate.doc)) continue
+        if (matcher && !matcher.test(candidate.doc)) continue
         if (skipped < skip) {
           skipped++
           continue
@@ -392,7 +394,7 @@ export class DocumentStore {
       }
       return out
     }
-    for (const candidate of this.candidates(info, plan, needles)) if (matcher.test(candidate.doc)) out.push(candidate)
+    for (const candidate of this.candidates(info, plan, needles)) if (!matcher || matcher.test(candidate.doc)) out.push(candidate)
     return sortStored(out, sort).slice(skip, skip + limit)
   }
 
@@ -410,7 +412,14 @@ export class DocumentStore {
   }
 }
 
-/** A version just written: its document is read back from its text only if someone asks for it. */
+/** `{_id: <string>}` and nothing else (a number would not match a string id: that needs mingo). */
+function isStringIdFilter(filter: Doc): boolean {
+  if (typeof filter._id !== 'string') return false
+  for (const key in filter) if (key !== '_id') return false
+  return true
+}
+
+/** A stored version (read or just written): its document is parsed from its text only if someone asks for it. */
 function storedVersion(id: string, v: number, text: string): StoredDoc {
   let doc: Doc | undefined
   return {
