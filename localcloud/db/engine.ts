@@ -429,6 +429,10 @@ export class DatabaseEngine {
     // stale read or a failing update), which never reached tx.writes: left behind, it would
     // refuse every later transaction writing that document.
     for (const [key, holder] of this.locks) if (holder === tx.id) this.locks.delete(key)
+    // an ended transaction is remembered for two timeouts only to answer a late call: its
+    // documents would keep thousands of copies alive (and for the garbage collector to trace)
+    tx.writes.clear()
+    tx.reads.clear()
   }
 
   private noteRead(tx: Transaction, collection: string, id: string, version: number | null): void {
