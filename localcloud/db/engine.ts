@@ -334,9 +334,9 @@ export class DatabaseEngine {
       const [target] = this.find(collection, filter, [], 0, 1, txId)
       if (!target) return { updated: 0, doc: null }
       let result: Doc | null = null
-      this.writeInTransaction(tx, collection, target.id, (current) => {
+      this.writeInTransaction(tx, collection, target.id, (current, own) => {
         if (!current) return null
-        result = applyUpdate(current, data).doc
+        result = applyUpdate(current, data, own).doc
         return result
       })
       return { updated: result ? 1 : 0, doc: result }
@@ -451,14 +451,19 @@ export class DatabaseEngine {
     this.locks.set(key, tx.id)
   }
 
-  /** Writes one document inside a transaction: lock, refuse stale reads, compute from what the transaction sees. */
-  private writeInTransaction(tx: Transaction, collection: string, id: string, compute: (current: Doc | null) => Doc | null): void {
+  /**
+   * Writes one document inside a transaction: lock, refuse stale reads, compute from what the
+   * transaction sees. `compute` may change `current` in place when `own` is true: the document
+   * was just parsed for this write and nothing else holds it (a pending write it already made
+   * is copied, so a refused update leaves it as it was).
+   */
+  private writeInTransaction(tx: Transaction, collection: string, id: string, compute: (current: Doc | null, own: boolean) => Doc | null): void {
     this.store.collection(collection)
     const key = docKey(collection, id)
     this.lock(tx, collection, id)
     const pending = tx.writes.get(key)
     if (pending) {
-      pending.doc = compute(pending.doc)
+      pending.doc = compute(pending.doc, false)
       return
     }
     const committed = this.store.getById(collection, id)
@@ -467,7 +472,7 @@ export class DatabaseEngine {
       this.end(tx, 'aborted', `stale read of ${collection}/${id}`)
       throw new CloudError('DATABASE_TRANSACTION_CONFLICT', `document ${collection}/${id} changed after transaction ${tx.id} read it`)
     }
-    tx.writes.set(key, { collection, id, doc: compute(committed?.doc ?? null), baseVersion: version })
+    tx.writes.set(key, { collection, id, doc: compute(committed?.doc ?? null, true), baseVersion: version })
   }
 
   private modifyInTransaction(collection: string, filter: Doc, data: Doc, options: ModifyOptions, txId: string): { updated: number; upsertId: string | null } {
@@ -479,13 +484,13 @@ export class DatabaseEngine {
     const docId = assertId(id)
     let updated = 0
     let upsertId: string | null = null
-    this.writeInTransaction(tx, collection, docId, (current) => {
+    this.writeInTransaction(tx, collection, docId, (current, own) => {
       if (!current) {
         if (!options.upsert) return null
         upsertId = docId
         return options.merge ? applyUpdate({ _id: docId }, data).doc : replacement(docId, data)
       }
-      const next = options.merge ? applyUpdate(current, data) : { doc: replacement(docId, data), changed: true }
+      const next = options.merge ? applyUpdate(current, data, own) : { doc: replacement(docId, data), changed: true }
       if (next.changed) updated = 1
       return next.doc
     })
