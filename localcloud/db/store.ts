@@ -374,10 +374,10 @@ export class DocumentStore {
     const sort = options.sort ?? []
     const skip = options.skip ?? 0
     const limit = options.limit ?? Number.POSITIVE_INFINITY
+    const plan = planQuery(filter, sort, info.indexes)
     // `{_id: 'x'}` alone: the row found by its id is the match, and its text is never parsed
     // unless someone reads its document (a read by id answers with the stored text)
-    const matcher = isStringIdFilter(filter) ? undefined : compileFilter(filter)
-    const plan = planQuery(filter, sort, info.indexes)
+    const matcher = plan.kind === 'ids' && isStringIdFilter(filter) ? undefined : compileFilter(filter)
     const needles = plan.kind === 'scan' ? requiredStrings(filter) : []
     const streamable = sort.length === 0 || (plan.kind === 'index' && plan.ordered)
     const out: StoredDoc[] = []
