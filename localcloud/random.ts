@@ -3,8 +3,8 @@ import { randomFillSync } from 'node:crypto'
 /**
  * Random hex for the ids the local cloud makes on every purchase (document and transaction ids,
  * the simulated WeChat Pay's prepay ids, nonces and transaction ids): drawn from a pool of
- * CSPRNG bytes refilled 4 KB at a time, since one `randomBytes` call per id cost more than
- * the id's whole use (about 8 us each, some six a purchase, on the main thread).
+ * CSPRNG bytes refilled 4 KB at a time: a `randomBytes` call per id cost about 8 us on the
+ * main thread, some six times a purchase.
  */
 const pool = Buffer.alloc(4096)
 let offset = pool.length
